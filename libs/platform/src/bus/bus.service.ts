@@ -1,0 +1,149 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { EventContract } from '@stratus/contracts';
+import {
+  connect,
+  ConsumerMessages,
+  DeliverPolicy,
+  JetStreamClient,
+  JetStreamManager,
+  JSONCodec,
+  NatsConnection,
+  RetentionPolicy,
+  StorageType,
+  Subscription,
+} from 'nats';
+
+export interface BusOptions {
+  url: string;
+  namespace: string;
+  name: string;
+}
+
+const json = JSONCodec();
+
+/**
+ * The service's own NATS connection for events and JetStream. Request/reply goes through
+ * Nest's NATS transport (see RpcClient and NamespacedNatsServer); both apply the same namespace.
+ */
+@Injectable()
+export class BusService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Bus');
+  private connection?: NatsConnection;
+  private jetstream?: JetStreamClient;
+  private manager?: JetStreamManager;
+  private readonly consumers: ConsumerMessages[] = [];
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(private readonly options: BusOptions) {}
+
+  /** The subject as it is on the wire, with this cloud's namespace in front. */
+  subject(subject: string): string {
+    return this.options.namespace ? `${this.options.namespace}.${subject}` : subject;
+  }
+
+  streamName(name: string): string {
+    return this.options.namespace
+      ? `${this.options.namespace.replace(/[^A-Za-z0-9_-]/g, '_')}_${name}`
+      : name;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connection) return;
+    this.connection = await connect({
+      servers: this.options.url,
+      name: this.options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    this.jetstream = this.connection.jetstream();
+    this.manager = await this.connection.jetstreamManager();
+    this.logger.log(`connected to ${this.options.url}`);
+  }
+
+  get isConnected(): boolean {
+    return this.connection !== undefined && !this.connection.isClosed() && !this.connection.isDraining();
+  }
+
+  private get nc(): NatsConnection {
+    if (!this.connection) throw new Error('bus is not connected');
+    return this.connection;
+  }
+
+  /** Creates or updates a limits-based stream holding the given event subjects for maxAgeMs. */
+  async ensureStream(name: string, events: EventContract<unknown>[], maxAgeMs: number): Promise<void> {
+    const config = {
+      name: this.streamName(name),
+      subjects: events.map((e) => this.subject(e.subject)),
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      max_age: maxAgeMs * 1_000_000,
+    };
+    try {
+      await this.manager!.streams.info(config.name);
+      await this.manager!.streams.update(config.name, config);
+    } catch (error) {
+      if (!String(error).includes('stream not found')) throw error;
+      await this.manager!.streams.add(config);
+    }
+  }
+
+  /** Publishes to JetStream and waits for the stream to store it. */
+  async publishDurable<P>(contract: EventContract<P>, payload: P): Promise<void> {
+    await this.jetstream!.publish(this.subject(contract.subject), json.encode(payload));
+  }
+
+  /** Fire-and-forget to every current subscriber. */
+  broadcast<P>(contract: EventContract<P>, payload: P): void {
+    this.nc.publish(this.subject(contract.subject), json.encode(payload));
+  }
+
+  onBroadcast<P>(contract: EventContract<P>, handler: (payload: P) => void): void {
+    const sub = this.nc.subscribe(this.subject(contract.subject), {
+      callback: (error, message) => {
+        if (error) return this.logger.warn(`subscription error: ${error.message}`);
+        handler(json.decode(message.data) as P);
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  /**
+   * Replays a stream from its start and then follows it live (an ordered, ephemeral consumer), so a
+   * restarted service rebuilds its view. `onCaughtUp` runs once the replay has reached the present.
+   */
+  async follow<P>(
+    stream: string,
+    contract: EventContract<P>,
+    handler: (payload: P) => void,
+    onCaughtUp: () => void,
+  ): Promise<void> {
+    const consumer = await this.jetstream!.consumers.get(this.streamName(stream), {
+      filterSubjects: [this.subject(contract.subject)],
+      deliver_policy: DeliverPolicy.All,
+    });
+    const info = await consumer.info(true);
+    let pending = info.num_pending;
+    if (pending === 0) onCaughtUp();
+    const messages = await consumer.consume();
+    this.consumers.push(messages);
+    void (async () => {
+      for await (const message of messages) {
+        try {
+          handler(json.decode(message.data) as P);
+        } catch (error) {
+          this.logger.error(`bad event on ${message.subject}: ${String(error)}`);
+        }
+        if (pending > 0 && message.info.pending === 0) {
+          pending = 0;
+          onCaughtUp();
+        }
+      }
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const c of this.consumers) await c.close().catch(() => undefined);
+    for (const s of this.subscriptions) s.unsubscribe();
+    if (this.connection && !this.connection.isClosed()) await this.connection.drain().catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+export interface DatabaseSettings {
+  service: string;
+  /** mysql://...; when absent, an SQLite file `<dataDir>/<service>.sqlite`. */
+  url?: string;
+  dataDir: string;
+  // TypeORM's own option types.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/** The service's own schema: the URL's database if it names one, else `stratus_<service>`. */
+export function mysqlDatabaseName(service: string, url: string): string {
+  const path = new URL(url).pathname.replace(/^\//, '');
+  return path || `stratus_${service.replace(/-/g, '_')}`;
+}
+
+export async function ensureMysqlDatabase(url: string, database: string): Promise<void> {
+  const server = new URL(url);
+  server.pathname = '/';
+  const connection = await createConnection({ uri: server.toString() });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Migrations run at start-up; the schema is never synchronised from entities. */
+export async function databaseOptions(settings: DatabaseSettings): Promise<DataSourceOptions> {
+  const common = {
+    entities: settings.entities,
+    migrations: settings.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (settings.url) {
+    const database = mysqlDatabaseName(settings.service, settings.url);
+    await ensureMysqlDatabase(settings.url, database);
+    const url = new URL(settings.url);
+    url.pathname = `/${database}`;
+    return {
+      ...common,
+      type: 'mysql',
+      url: url.toString(),
+      charset: 'utf8mb4_bin',
+      timezone: 'Z',
+      dateStrings: false,
+      extra: { connectionLimit: 20 },
+    };
+  }
+  const dataDir = resolve(settings.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: join(dataDir, `${settings.service}.sqlite`),
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}

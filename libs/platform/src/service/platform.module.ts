@@ -1,0 +1,123 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthGuard } from '../auth/auth.guard';
+import { TokenValidator } from '../auth/token-validator';
+import { BusService } from '../bus/bus.service';
+import { RpcClient } from '../bus/rpc.client';
+import type { PlatformConfig } from '../config/platform-config';
+import { databaseOptions, DatabaseSettings } from '../database/database-options';
+import type { ErrorStyle } from '../errors/error-style';
+import { OpenStackExceptionFilter } from '../errors/openstack-exception.filter';
+import { HealthController } from '../health/health.controller';
+import { MetricsRegistry } from '../health/metrics.registry';
+import { ReadinessChecks } from '../health/readiness';
+
+export interface PlatformModuleOptions {
+  service: string;
+  config: PlatformConfig;
+  errorStyle: ErrorStyle;
+  entities: DatabaseSettings['entities'];
+  migrations: DatabaseSettings['migrations'];
+  /** Process-wide metrics (heap, event loop) are off when several services share a process, as in tests. */
+  processMetrics?: boolean;
+}
+
+export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+
+/**
+ * Everything a Stratus HTTP service needs besides its own resources: database, bus, token
+ * validation on every route, the API's error shape, health and metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    const { config, service } = options;
+    const providers: Provider[] = [
+      { provide: PLATFORM_OPTIONS, useValue: options },
+      {
+        provide: MetricsRegistry,
+        useFactory: () => new MetricsRegistry(service, options.processMetrics ?? true),
+      },
+      {
+        provide: ReadinessChecks,
+        inject: [DataSource],
+        useFactory: (dataSource: DataSource) => {
+          const checks = new ReadinessChecks();
+          checks.register({
+            name: 'database',
+            isReady: async () => (await dataSource.query('SELECT 1'), true),
+          });
+          return checks;
+        },
+      },
+      {
+        provide: BusService,
+        inject: [ReadinessChecks],
+        useFactory: async (readiness: ReadinessChecks) => {
+          const bus = new BusService({
+            url: config.NATS_URL,
+            namespace: config.NATS_NAMESPACE,
+            name: service,
+          });
+          await bus.connect();
+          readiness.register({ name: 'nats', isReady: () => bus.isConnected });
+          return bus;
+        },
+      },
+      {
+        provide: RpcClient,
+        inject: [BusService, MetricsRegistry],
+        useFactory: (bus: BusService, metrics: MetricsRegistry) =>
+          new RpcClient(
+            { url: config.NATS_URL, name: service, defaultTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS },
+            bus,
+            metrics,
+          ),
+      },
+      {
+        provide: TokenValidator,
+        inject: [BusService, ReadinessChecks],
+        useFactory: (bus: BusService, readiness: ReadinessChecks) =>
+          new TokenValidator(
+            {
+              keyRepository: config.TOKEN_KEY_REPOSITORY,
+              tokenExpirationSeconds: config.TOKEN_EXPIRATION_SECONDS,
+            },
+            bus,
+            readiness,
+          ),
+      },
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_FILTER, useFactory: () => new OpenStackExceptionFilter(options.errorStyle) },
+    ];
+    return {
+      module: PlatformModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            databaseOptions({
+              service,
+              url: config.DATABASE_URL,
+              dataDir: config.DATA_DIR,
+              entities: options.entities,
+              migrations: options.migrations,
+            }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [
+        PLATFORM_OPTIONS,
+        MetricsRegistry,
+        ReadinessChecks,
+        BusService,
+        RpcClient,
+        TokenValidator,
+        TypeOrmModule,
+      ],
+    };
+  }
+}
