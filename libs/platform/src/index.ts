@@ -16,6 +16,8 @@ export * from './bus/bus.service';
 export * from './bus/rpc.client';
 export * from './bus/namespaced-nats.server';
 export * from './database/database-options';
+export * from './database/migration-generator';
+export * from './database/database-command';
 export * from './health/metrics.registry';
 export * from './health/readiness';
 export * from './logging/pino-logger';

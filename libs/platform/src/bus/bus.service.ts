@@ -3,7 +3,6 @@ import type { EventContract } from '@stratus/contracts';
 import {
   connect,
   ConsumerMessages,
-  DeliverPolicy,
   JetStreamClient,
   JetStreamManager,
   JSONCodec,
@@ -108,7 +107,7 @@ export class BusService implements OnApplicationShutdown {
   }
 
   /**
-   * Replays a stream from its start and then follows it live (an ordered, ephemeral consumer), so a
+   * Replays a stream from its start (an ordered consumer's default) and then follows it live (an ordered, ephemeral consumer), so a
    * restarted service rebuilds its view. `onCaughtUp` runs once the replay has reached the present.
    */
   async follow<P>(
@@ -117,12 +116,13 @@ export class BusService implements OnApplicationShutdown {
     handler: (payload: P) => void,
     onCaughtUp: () => void,
   ): Promise<void> {
-    const consumer = await this.jetstream!.consumers.get(this.streamName(stream), {
-      filterSubjects: [this.subject(contract.subject)],
-      deliver_policy: DeliverPolicy.All,
+    const name = this.streamName(stream);
+    const consumer = await this.jetstream!.consumers.get(name, {
+      // A single filter subject: NATS 2.9 (Debian bookworm) has no multi-subject filters.
+      filterSubjects: this.subject(contract.subject),
     });
-    const info = await consumer.info(true);
-    let pending = info.num_pending;
+    // The stream holds only this event's subject, so an empty stream means nothing to replay.
+    let pending = (await this.manager!.streams.info(name)).state.messages;
     if (pending === 0) onCaughtUp();
     const messages = await consumer.consume();
     this.consumers.push(messages);

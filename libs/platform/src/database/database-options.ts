@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 
 export interface DatabaseSettings {
   service: string;
@@ -11,8 +11,15 @@ export interface DatabaseSettings {
   // TypeORM's own option types.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
+  migrations: MigrationSets;
+}
+
+/** TypeORM migrations are SQL for one dialect, so each service keeps one set per driver. */
+export interface MigrationSets {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  mysql: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  sqlite: Function[];
 }
 
 /** The service's own schema: the URL's database if it names one, else `stratus_<service>`. */
@@ -38,7 +45,6 @@ export async function ensureMysqlDatabase(url: string, database: string): Promis
 export async function databaseOptions(settings: DatabaseSettings): Promise<DataSourceOptions> {
   const common = {
     entities: settings.entities,
-    migrations: settings.migrations,
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
@@ -51,6 +57,7 @@ export async function databaseOptions(settings: DatabaseSettings): Promise<DataS
     url.pathname = `/${database}`;
     return {
       ...common,
+      migrations: settings.migrations.mysql,
       type: 'mysql',
       url: url.toString(),
       charset: 'utf8mb4_bin',
@@ -63,6 +70,7 @@ export async function databaseOptions(settings: DatabaseSettings): Promise<DataS
   mkdirSync(dataDir, { recursive: true });
   return {
     ...common,
+    migrations: settings.migrations.sqlite,
     type: 'better-sqlite3',
     database: join(dataDir, `${settings.service}.sqlite`),
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {

@@ -1,0 +1,6 @@
+export * from './expect-eventually';
+export * from './test-environment';
+export * from './running-service';
+export * from './service-process';
+export * from './test-cloud';
+export * from './openstack-cli';
