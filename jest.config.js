@@ -1,4 +1,6 @@
 // One Jest run for the whole monorepo: unit specs beside the code, e2e tests under each app's test/.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -10,12 +12,15 @@ const moduleNameMapper = Object.fromEntries(
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/deploy'],
+  roots: ['apps', 'libs', 'tools', 'deploy', 'bench']
+    .filter((dir) => existsSync(join(__dirname, dir)))
+    .map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
       {
+        swcrc: false,
         jsc: {
           target: 'es2022',
           parser: { syntax: 'typescript', decorators: true },

@@ -28,14 +28,21 @@ export function mysqlDatabaseName(service: string, url: string): string {
   return path || `stratus_${service.replace(/-/g, '_')}`;
 }
 
-export async function ensureMysqlDatabase(url: string, database: string): Promise<void> {
+/**
+ * Creates the service's schema if missing and tells whether the server is MariaDB, which TypeORM
+ * must know: it reports column defaults differently from MySQL.
+ */
+export async function ensureMysqlDatabase(url: string, database: string): Promise<{ mariadb: boolean }> {
   const server = new URL(url);
+  server.protocol = 'mysql:';
   server.pathname = '/';
   const connection = await createConnection({ uri: server.toString() });
   try {
     await connection.query(
       `CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
     );
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return { mariadb: /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) };
   } finally {
     await connection.end();
   }
@@ -52,13 +59,14 @@ export async function databaseOptions(settings: DatabaseSettings): Promise<DataS
   };
   if (settings.url) {
     const database = mysqlDatabaseName(settings.service, settings.url);
-    await ensureMysqlDatabase(settings.url, database);
+    const { mariadb } = await ensureMysqlDatabase(settings.url, database);
     const url = new URL(settings.url);
+    url.protocol = 'mysql:';
     url.pathname = `/${database}`;
     return {
       ...common,
       migrations: settings.migrations.mysql,
-      type: 'mysql',
+      type: mariadb ? 'mariadb' : 'mysql',
       url: url.toString(),
       charset: 'utf8mb4_bin',
       timezone: 'Z',

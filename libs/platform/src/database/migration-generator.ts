@@ -16,10 +16,11 @@ export async function pendingSchemaChanges(
   mysqlUrl: string,
 ): Promise<{ up: string[]; down: string[] }> {
   const scratch = `stratus_schema_${randomBytes(4).toString('hex')}`;
+  const server = dialect === 'mysql' ? await ensureMysqlDatabase(mysqlUrl, scratch) : { mariadb: false };
   const options: DataSourceOptions =
     dialect === 'mysql'
       ? {
-          type: 'mysql',
+          type: server.mariadb ? 'mariadb' : 'mysql',
           url: `${mysqlUrl}/${scratch}`,
           charset: 'utf8mb4_bin',
           entities: settings.entities,
@@ -31,7 +32,6 @@ export async function pendingSchemaChanges(
           entities: settings.entities,
           migrations: settings.migrations.sqlite,
         };
-  if (dialect === 'mysql') await ensureMysqlDatabase(mysqlUrl, scratch);
   const dataSource = await new DataSource(options).initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795734877864 implements MigrationInterface {
-  name = 'InitialSchema1795734877864';
+export class InitialSchema1795735373607 implements MigrationInterface {
+  name = 'InitialSchema1795735373607';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
