@@ -23,3 +23,4 @@ export * from './health/readiness';
 export * from './logging/pino-logger';
 export * from './service/platform.module';
 export * from './service/service-app';
+export * from './service/service-registry';

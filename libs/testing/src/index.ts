@@ -1,4 +1,5 @@
 export * from './expect-eventually';
+export * from './repo-root';
 export * from './test-environment';
 export * from './running-service';
 export * from './service-process';

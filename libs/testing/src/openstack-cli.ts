@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { repoRoot } from './repo-root';
 
 /** Debian's python3-openstackclient and python3-openstacksdk live in the system interpreter. */
 export const SYSTEM_PYTHON = process.env.STRATUS_TEST_PYTHON ?? '/usr/bin/python3';
@@ -55,7 +56,7 @@ export function openrcEnv(credentials: CliCredentials): Record<string, string> {
  * exit code and output.
  */
 export async function openstack(credentials: CliCredentials, commands: string[][]): Promise<CliResult[]> {
-  const script = join(__dirname, '..', 'python', 'openstack_batch.py');
+  const script = join(repoRoot(), 'libs', 'testing', 'python', 'openstack_batch.py');
   const output = await runPython(script, JSON.stringify(commands), openrcEnv(credentials));
   return JSON.parse(output) as CliResult[];
 }

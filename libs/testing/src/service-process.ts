@@ -2,8 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expectEventually } from './expect-eventually';
-
-const REPO_ROOT = join(__dirname, '..', '..', '..');
+import { repoRoot } from './repo-root';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,7 +39,7 @@ export class ServiceProcess {
 
   /** Starts `dist/apps/<service>/src/main.js` with the given environment and waits for /readyz. */
   static async start(service: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
-    const entry = join(REPO_ROOT, 'dist', 'apps', service, 'src', 'main.js');
+    const entry = join(repoRoot(), 'dist', 'apps', service, 'src', 'main.js');
     const child = spawn(process.execPath, [entry], {
       env: { ...process.env, ...env, BIND_HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],

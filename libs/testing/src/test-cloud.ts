@@ -1,26 +1,8 @@
+import { catalogEntry, serviceDescriptor } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { CliCredentials } from './openstack-cli';
 import { freePort, ServiceProcess } from './service-process';
 import { TestEnvironment } from './test-environment';
-
-/** The catalog entry each service registers, as `npm start` does. */
-const CATALOG: Record<string, { type: string; name: string; path: string }> = {
-  identity: { type: 'identity', name: 'keystone', path: '/v3' },
-  image: { type: 'image', name: 'glance', path: '' },
-  network: { type: 'network', name: 'neutron', path: '' },
-  'block-storage': { type: 'block-storage', name: 'cinderv3', path: '/v3/%(project_id)s' },
-  'object-storage': { type: 'object-store', name: 'swift', path: '/v1/AUTH_%(project_id)s' },
-  'compute-api': { type: 'compute', name: 'nova', path: '/v2.1' },
-};
-
-const PORT_VARIABLE: Record<string, string> = {
-  identity: 'IDENTITY_PORT',
-  image: 'IMAGE_PORT',
-  network: 'NETWORK_PORT',
-  'block-storage': 'BLOCK_STORAGE_PORT',
-  'object-storage': 'OBJECT_STORAGE_PORT',
-  'compute-api': 'COMPUTE_API_PORT',
-};
 
 /**
  * Several services started as processes in one TestEnvironment, identity bootstrapped with an
@@ -41,18 +23,12 @@ export class TestCloud {
     const ports = new Map<string, number>();
     for (const service of ['identity', ...services.filter((s) => s !== 'identity')])
       ports.set(service, await freePort());
-    const catalog = [...ports.entries()]
-      .filter(([service]) => CATALOG[service])
-      .map(([service, port]) => ({
-        type: CATALOG[service].type,
-        name: CATALOG[service].name,
-        public: `http://127.0.0.1:${port}${CATALOG[service].path}`,
-      }));
+    const catalog = [...ports.entries()].flatMap(([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? []);
     try {
       for (const [service, port] of ports) {
         const serviceEnv: Record<string, string> = {
           ...env.baseEnv(service),
-          [PORT_VARIABLE[service] ?? `${service.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port),
+          [serviceDescriptor(service).portVariable]: String(port),
           IDENTITY_PASSWORD_HASH_ROUNDS: '4',
           ...(extraEnv[service] ?? {}),
         };

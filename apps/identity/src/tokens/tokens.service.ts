@@ -14,7 +14,7 @@ import { ApplicationCredentialsService } from '../application-credentials/applic
 import { CatalogEntry, CatalogService } from '../catalog/catalog.service';
 import type { IdentityConfig } from '../config/identity-config';
 import { IDENTITY_CONFIG } from '../identity.tokens';
-import { DomainEntity, UserEntity } from '../persistence/identity.entities';
+import { DomainEntity, ProjectEntity, UserEntity } from '../persistence/identity.entities';
 import { ResourceService } from '../projects/resource.service';
 import { AssignmentsService } from '../roles/assignments.service';
 import { PasswordHasher } from '../users/password-hasher';
@@ -142,7 +142,7 @@ export class TokensService {
     id?: string;
     name?: string;
     domain?: { id?: string; name?: string };
-  }): Promise<UserEntity> {
+  }): Promise<UserEntity & { resolvedDomain?: DomainEntity }> {
     if (ref.id) {
       const user = await this.users.getUser(ref.id).catch(() => undefined);
       if (!user) throw unauthorized(NO_ACCESS);
@@ -156,7 +156,7 @@ export class TokensService {
     const domain = await this.findDomain(ref.domain).catch(() => undefined);
     const user = domain ? await this.users.findUserByName(ref.name ?? '', domain.id) : null;
     if (!user) throw unauthorized(NO_ACCESS);
-    return user;
+    return Object.assign(user, { resolvedDomain: domain });
   }
 
   /** A wrong name and a wrong password answer alike, in the same time. */
@@ -171,19 +171,26 @@ export class TokensService {
       throw error;
     });
     if (!(await this.hasher.verify(ref.password ?? '', user.passwordHash))) throw unauthorized(NO_ACCESS);
-    await this.requireEnabledUser(user);
+    await this.requireEnabledUser(user, user.resolvedDomain);
     return user;
   }
 
-  private async requireEnabledUser(user: UserEntity): Promise<void> {
-    const domain = await this.resources.getDomain(user.domainId);
-    if (!user.enabled || !domain.enabled) throw unauthorized(NO_ACCESS);
+  private async requireEnabledUser(user: UserEntity, knownDomain?: DomainEntity): Promise<void> {
+    if (!user.enabled) throw unauthorized(NO_ACCESS);
+    const domain =
+      knownDomain?.id === user.domainId ? knownDomain : await this.resources.getDomain(user.domainId);
+    if (!domain.enabled) throw unauthorized(NO_ACCESS);
   }
 
-  private async requireEnabledProject(projectId: string): Promise<void> {
-    const project = await this.resources.getProject(projectId).catch(() => undefined);
-    if (!project || !project.enabled) throw unauthorized(NO_ACCESS);
-    const domain = await this.resources.getDomain(project.domainId);
+  private async requireEnabledProject(
+    project: ProjectEntity | string,
+    knownDomain?: DomainEntity,
+  ): Promise<void> {
+    const found =
+      typeof project === 'string' ? await this.resources.getProject(project).catch(() => undefined) : project;
+    if (!found || !found.enabled) throw unauthorized(NO_ACCESS);
+    const domain =
+      knownDomain?.id === found.domainId ? knownDomain : await this.resources.getDomain(found.domainId);
     if (!domain.enabled) throw unauthorized(NO_ACCESS);
   }
 
@@ -204,20 +211,21 @@ export class TokensService {
     if (chosen > 1) throw badRequest('Specifying more than one scope is not allowed.');
     if (scope.project) {
       const ref = scope.project;
-      let domainId: string | undefined;
+      let domain: DomainEntity | undefined;
       if (!ref.id) {
-        if (!ref.domain || (!ref.domain.id && !ref.domain.name))
+        if (!ref.domain || (!ref.domain.id && !ref.domain.name)) {
           throw badRequest('Expecting to find domain in project.');
-        domainId = (
-          await this.findDomain(ref.domain).catch(() => {
-            throw unauthorized(NO_ACCESS);
-          })
-        ).id;
+        }
+        domain = await this.findDomain(ref.domain).catch(() => {
+          throw unauthorized(NO_ACCESS);
+        });
       }
-      const project = await this.resources.findProject({ id: ref.id, name: ref.name, domainId }).catch(() => {
-        throw unauthorized(NO_ACCESS);
-      });
-      await this.requireEnabledProject(project.id);
+      const project = await this.resources
+        .findProject({ id: ref.id, name: ref.name, domainId: domain?.id })
+        .catch(() => {
+          throw unauthorized(NO_ACCESS);
+        });
+      await this.requireEnabledProject(project, domain);
       return { projectId: project.id };
     }
     if (scope.domain) {

@@ -1,0 +1,97 @@
+import { SERVICE_REGISTRY } from '@stratus/platform';
+import { CliCredentials, freePort, jsonOf, openstack } from '@stratus/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ENTRY = join(__dirname, '..', '..', '..', 'dist', 'tools', 'local-cloud', 'src', 'main.js');
+
+/** Reads an openrc file the way `source` would see its exports. */
+function credentialsFrom(openrc: string): CliCredentials {
+  const vars = Object.fromEntries(
+    readFileSync(openrc, 'utf8')
+      .split('\n')
+      .map((line) => /^export (\w+)='?(.*?)'?$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+  return {
+    authUrl: vars.OS_AUTH_URL,
+    username: vars.OS_USERNAME,
+    password: vars.OS_PASSWORD,
+    projectName: vars.OS_PROJECT_NAME,
+  };
+}
+
+describe('npm start (the local cloud)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratus-local-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    NATS_NAMESPACE: `lc${randomBytes(4).toString('hex')}`,
+    STRATUS_DEMO_PASSWORD: 'demo-password',
+    IDENTITY_PASSWORD_HASH_ROUNDS: '4',
+    LOG_LEVEL: 'warn',
+  };
+
+  beforeAll(async () => {
+    for (const service of SERVICE_REGISTRY) env[service.portVariable] = String(await freePort());
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function startCloud(): Promise<{ child: ChildProcess; output: () => string }> {
+    const { DATABASE_URL: _unused, ...inherited } = process.env;
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (output.includes('Press Ctrl-C to stop')) {
+          clearInterval(check);
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearInterval(check);
+          reject(new Error(`local cloud exited:\n${output}`));
+        }
+      }, 50);
+    });
+    return { child, output: () => output };
+  }
+
+  async function stopCloud(child: ChildProcess): Promise<number | null> {
+    return new Promise((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGINT');
+    });
+  }
+
+  it('brings the cloud up with openrc files that work, stops cleanly, and starts again idempotently', async () => {
+    const first = await startCloud();
+    expect(first.output()).toContain('identity');
+    const demo = credentialsFrom(join(dataDir, 'demo-openrc'));
+    const admin = credentialsFrom(join(dataDir, 'admin-openrc'));
+    expect(demo.password).toBe('demo-password');
+    const [token, catalog] = await openstack(demo, [
+      ['token', 'issue', '-f', 'json'],
+      ['catalog', 'list', '-f', 'json'],
+    ]);
+    expect(jsonOf<{ project_id: string }>(token).project_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(jsonOf<{ Type: string }[]>(catalog).map((c) => c.Type)).toContain('identity');
+    expect(await stopCloud(first.child)).toBe(0);
+
+    const second = await startCloud();
+    const [projects] = await openstack(admin, [['project', 'list', '-f', 'json']]);
+    expect(
+      jsonOf<{ Name: string }[]>(projects)
+        .map((p) => p.Name)
+        .sort(),
+    ).toEqual(['admin', 'demo']);
+    expect(await stopCloud(second.child)).toBe(0);
+  });
+});
