@@ -29,7 +29,6 @@ def run(argv):
 
 
 def main():
-    sys.argv[0] = "openstack"
     commands = json.load(sys.stdin)
     json.dump([run(argv) for argv in commands], sys.stdout)
 

@@ -23,7 +23,9 @@ export class TestCloud {
     const ports = new Map<string, number>();
     for (const service of ['identity', ...services.filter((s) => s !== 'identity')])
       ports.set(service, await freePort());
-    const catalog = [...ports.entries()].flatMap(([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? []);
+    const catalog = [...ports.entries()].flatMap(
+      ([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? [],
+    );
     try {
       for (const [service, port] of ports) {
         const serviceEnv: Record<string, string> = {

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   process.stdout.write(`Stratus: starting a local cloud (data in ${dataDir})\n`);
 
-  let nats: ChildProcess | undefined;
+  const nats: { current?: ChildProcess } = {};
   const supervisor = new Supervisor(join(dataDir, 'logs'));
   let shuttingDown = false;
   const shutdown = async (code: number) => {
@@ -34,15 +34,15 @@ async function main(): Promise<void> {
     shuttingDown = true;
     process.stdout.write('\nStratus: stopping services...\n');
     await supervisor.stopAll();
-    nats?.kill('SIGTERM');
+    nats.current?.kill('SIGTERM');
     process.stdout.write('Stratus: stopped.\n');
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  nats = await ensureNats(natsUrl, dataDir);
-  step(nats ? `started nats-server with JetStream at ${natsUrl}` : `using NATS at ${natsUrl}`);
+  nats.current = await ensureNats(natsUrl, dataDir);
+  step(nats.current ? `started nats-server with JetStream at ${natsUrl}` : `using NATS at ${natsUrl}`);
 
   const keyRepository = join(dataDir, 'fernet-keys');
   KeyRepository.ensure(keyRepository);

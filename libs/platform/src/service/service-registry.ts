@@ -15,7 +15,12 @@ export const SERVICE_REGISTRY: readonly ServiceDescriptor[] = [
     portVariable: 'IDENTITY_PORT',
     catalog: { type: 'identity', name: 'keystone', path: '/v3' },
   },
-  { name: 'image', defaultPort: 9292, portVariable: 'IMAGE_PORT', catalog: { type: 'image', name: 'glance', path: '' } },
+  {
+    name: 'image',
+    defaultPort: 9292,
+    portVariable: 'IMAGE_PORT',
+    catalog: { type: 'image', name: 'glance', path: '' },
+  },
   {
     name: 'network',
     defaultPort: 9696,
@@ -51,7 +56,10 @@ export function serviceDescriptor(name: string): ServiceDescriptor {
 }
 
 /** The entry identity's bootstrap takes: one per service with an API, all interfaces at one URL. */
-export function catalogEntry(name: string, baseUrl: string): { type: string; name: string; public: string } | undefined {
+export function catalogEntry(
+  name: string,
+  baseUrl: string,
+): { type: string; name: string; public: string } | undefined {
   const catalog = serviceDescriptor(name).catalog;
   return catalog && { type: catalog.type, name: catalog.name, public: `${baseUrl}${catalog.path}` };
 }
