@@ -180,6 +180,61 @@ describe('identity API', () => {
     expect(again.status).toBe(401);
   });
 
+  it("refuses a member another user's application credentials, assignments and users", async () => {
+    const admin = await issue();
+    const call = async (method: string, path: string, token: string, json?: unknown) =>
+      identity.fetch(path, { method, token, json });
+    const makeMember = async (name: string) => {
+      const { project } = (await (
+        await call('POST', '/v3/projects', admin, { project: { name } })
+      ).json()) as { project: { id: string } };
+      const { user } = (await (
+        await call('POST', '/v3/users', admin, {
+          user: { name, password: 'pw-' + name, default_project_id: project.id },
+        })
+      ).json()) as { user: { id: string } };
+      const { roles } = (await (await call('GET', '/v3/roles?name=member', admin)).json()) as {
+        roles: { id: string }[];
+      };
+      await call('PUT', `/v3/projects/${project.id}/users/${user.id}/roles/${roles[0].id}`, admin);
+      return { userId: user.id, projectId: project.id, token: await issue(name, 'pw-' + name, name) };
+    };
+    const a = await makeMember('cred-a');
+    const b = await makeMember('cred-b');
+    const created = await call('POST', `/v3/users/${a.userId}/application_credentials`, a.token, {
+      application_credential: { name: 'a-cred' },
+    });
+    expect(created.status).toBe(201);
+    const { application_credential: credential } = (await created.json()) as {
+      application_credential: { id: string };
+    };
+    for (const [method, path] of [
+      ['GET', `/v3/users/${a.userId}/application_credentials`],
+      ['GET', `/v3/users/${a.userId}/application_credentials/${credential.id}`],
+      ['DELETE', `/v3/users/${a.userId}/application_credentials/${credential.id}`],
+      ['POST', `/v3/users/${a.userId}/application_credentials`],
+      ['GET', `/v3/role_assignments?user.id=${a.userId}`],
+      ['GET', `/v3/role_assignments?scope.project.id=${a.projectId}`],
+      ['GET', `/v3/users/${a.userId}`],
+      ['GET', `/v3/users/${a.userId}/projects`],
+      ['GET', `/v3/projects/${a.projectId}`],
+    ]) {
+      const response = await call(
+        method,
+        path,
+        b.token,
+        method === 'POST' ? { application_credential: { name: 'x' } } : undefined,
+      );
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
+    }
+    const still = await call(
+      'GET',
+      `/v3/users/${a.userId}/application_credentials/${credential.id}`,
+      a.token,
+    );
+    expect(still.status).toBe(200);
+  });
+
   it('answers malformed and hostile requests with 4xx in Keystone error shape', async () => {
     const admin = await issue();
     const longName = 'x'.repeat(300);
