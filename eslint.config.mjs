@@ -46,4 +46,15 @@ export default [
       ],
     },
   },
+  {
+    // Test helpers belong to tests: production code never imports them.
+    files: ['apps/**/src/**/*.ts', 'libs/**/src/**/*.ts', 'tools/**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@stratus/testing', message: 'Test helpers are for tests only.' }] },
+      ],
+    },
+  },
 ];

@@ -55,8 +55,6 @@ describe('identity API', () => {
           service: 'probe',
           config: otherConfig,
           errorStyle: 'nova',
-          entities: [],
-          migrations: { mysql: [], sqlite: [] },
           processMetrics: false,
         }),
         ProbeModule,

@@ -18,8 +18,10 @@ export interface PlatformModuleOptions {
   service: string;
   config: PlatformConfig;
   errorStyle: ErrorStyle;
-  entities: DatabaseSettings['entities'];
-  migrations: DatabaseSettings['migrations'];
+  /** Omitted for services that keep no database (the scheduler and the compute agent). */
+  database?: Pick<DatabaseSettings, 'entities' | 'migrations'>;
+  /** False for services without a public API: no token validation and no auth guard. */
+  validateTokens?: boolean;
   /** Process-wide metrics (heap, event loop) are off when several services share a process, as in tests. */
   processMetrics?: boolean;
 }
@@ -27,32 +29,35 @@ export interface PlatformModuleOptions {
 export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
 
 /**
- * Everything a Stratus HTTP service needs besides its own resources: database, bus, token
- * validation on every route, the API's error shape, health and metrics.
+ * Everything a Stratus service needs besides its own resources: database, bus, token validation
+ * on every route, the API's error shape, health and metrics.
  */
 @Global()
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
-    const { config, service } = options;
+    const { config, service, database } = options;
+    const validateTokens = options.validateTokens !== false;
     const providers: Provider[] = [
       { provide: PLATFORM_OPTIONS, useValue: options },
       {
         provide: MetricsRegistry,
         useFactory: () => new MetricsRegistry(service, options.processMetrics ?? true),
       },
-      {
-        provide: ReadinessChecks,
-        inject: [DataSource],
-        useFactory: (dataSource: DataSource) => {
-          const checks = new ReadinessChecks();
-          checks.register({
-            name: 'database',
-            isReady: async () => (await dataSource.query('SELECT 1'), true),
-          });
-          return checks;
-        },
-      },
+      database
+        ? {
+            provide: ReadinessChecks,
+            inject: [DataSource],
+            useFactory: (dataSource: DataSource) => {
+              const checks = new ReadinessChecks();
+              checks.register({
+                name: 'database',
+                isReady: async () => (await dataSource.query('SELECT 1'), true),
+              });
+              return checks;
+            },
+          }
+        : { provide: ReadinessChecks, useFactory: () => new ReadinessChecks() },
       {
         provide: BusService,
         inject: [ReadinessChecks],
@@ -77,36 +82,42 @@ export class PlatformModule {
             metrics,
           ),
       },
-      {
-        provide: TokenValidator,
-        inject: [BusService, ReadinessChecks],
-        useFactory: (bus: BusService, readiness: ReadinessChecks) =>
-          new TokenValidator(
-            {
-              keyRepository: config.TOKEN_KEY_REPOSITORY,
-              tokenExpirationSeconds: config.TOKEN_EXPIRATION_SECONDS,
-            },
-            bus,
-            readiness,
-          ),
-      },
-      { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, useFactory: () => new OpenStackExceptionFilter(options.errorStyle) },
     ];
+    if (validateTokens) {
+      providers.push(
+        {
+          provide: TokenValidator,
+          inject: [BusService, ReadinessChecks],
+          useFactory: (bus: BusService, readiness: ReadinessChecks) =>
+            new TokenValidator(
+              {
+                keyRepository: config.TOKEN_KEY_REPOSITORY,
+                tokenExpirationSeconds: config.TOKEN_EXPIRATION_SECONDS,
+              },
+              bus,
+              readiness,
+            ),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      );
+    }
     return {
       module: PlatformModule,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () =>
-            databaseOptions({
-              service,
-              url: config.DATABASE_URL,
-              dataDir: config.DATA_DIR,
-              entities: options.entities,
-              migrations: options.migrations,
+      imports: database
+        ? [
+            TypeOrmModule.forRootAsync({
+              useFactory: () =>
+                databaseOptions({
+                  service,
+                  url: config.DATABASE_URL,
+                  dataDir: config.DATA_DIR,
+                  entities: database.entities,
+                  migrations: database.migrations,
+                }),
             }),
-        }),
-      ],
+          ]
+        : [],
       controllers: [HealthController],
       providers,
       exports: [
@@ -115,8 +126,8 @@ export class PlatformModule {
         ReadinessChecks,
         BusService,
         RpcClient,
-        TokenValidator,
-        TypeOrmModule,
+        ...(validateTokens ? [TokenValidator] : []),
+        ...(database ? [TypeOrmModule] : []),
       ],
     };
   }
