@@ -1,0 +1,69 @@
+import { rpc, RpcContract } from '../common/rpc';
+import type { FlavorResources } from '../scheduler/scheduler.rpc';
+
+/** Per-host request subjects: `compute.<host>.<resource>.<action>`; only that host's agent answers. */
+function hostRpc<Req, Reply>(action: string): (host: string) => RpcContract<Req, Reply> {
+  return (host) => rpc<Req, Reply>(`compute.${host}.${action}`);
+}
+
+/** A NIC as the agent plugs it: the port's MAC and the bridge its binding names. */
+export interface NetworkInterfaceSpec {
+  portId: string;
+  networkId: string;
+  macAddress: string;
+  bridge: string;
+  mtu: number;
+  fixedIps: {
+    ipAddress: string;
+    cidr: string;
+    gatewayIp: string | null;
+    ipVersion: 4 | 6;
+    dnsNameservers: string[];
+  }[];
+}
+
+export interface ImageSpec {
+  id: string;
+  /** Absolute URL of the image data (the image service's /v2/images/{id}/file). */
+  url: string;
+  checksum: string | null;
+  osHashAlgo: string | null;
+  osHashValue: string | null;
+  diskFormat: string;
+  size: number | null;
+  properties: Record<string, string>;
+}
+
+export interface BuildInstanceRequest {
+  uuid: string;
+  /** Hypervisor-level name, e.g. instance-0000002a. */
+  name: string;
+  displayName: string;
+  hostname: string;
+  projectId: string;
+  userId: string;
+  flavor: FlavorResources & { name: string };
+  image: ImageSpec | null;
+  networks: NetworkInterfaceSpec[];
+  userData: string | null;
+  metadata: Record<string, string>;
+  keyName: string | null;
+  publicKey: string | null;
+  /** A token the agent uses to download the image. */
+  authToken: string;
+}
+
+export type PowerAction =
+  'reboot-soft' | 'reboot-hard' | 'stop' | 'start' | 'pause' | 'unpause' | 'suspend' | 'resume';
+
+/** Accepted at once; progress and the result arrive as InstanceUpdated events. */
+export const BuildInstance = hostRpc<BuildInstanceRequest, { accepted: true }>('instance.build');
+/** Answers once the hypervisor reached the new state. */
+export const PowerActionOnInstance = hostRpc<{ uuid: string; action: PowerAction }, { powerState: number }>(
+  'instance.power',
+);
+/** Removes the guest, its disks and its NICs; answers once done. Idempotent. */
+export const DeleteInstance = hostRpc<{ uuid: string }, { deleted: true }>('instance.delete');
+export const GetConsoleOutput = hostRpc<{ uuid: string; lines?: number }, { output: string }>(
+  'instance.console',
+);
