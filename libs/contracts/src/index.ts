@@ -6,3 +6,6 @@ export * from './scheduler/scheduler.rpc';
 export * from './compute/compute-hosts';
 export * from './compute/compute-agent.rpc';
 export * from './compute/compute.events';
+export * from './image/image.rpc';
+export * from './network/network.rpc';
+export * from './network/network.events';
