@@ -13,6 +13,7 @@ export * from './auth/auth.decorator';
 export * from './auth/public.decorator';
 export * from './auth/policy';
 export * from './bus/bus.service';
+export * from './bus/json-kv';
 export * from './bus/rpc.client';
 export * from './bus/namespaced-nats.server';
 export * from './database/database-options';

@@ -53,7 +53,11 @@ export const ClaimOnHost = rpc<
   HostChoice
 >('scheduler.allocation.claim');
 
-/** Gives an instance's resources back to its host: after a failed build or a delete. Idempotent. */
-export const ReleaseAllocation = rpc<{ instanceUuid: string; host?: string }, { released: boolean }>(
-  'scheduler.allocation.release',
-);
+/**
+ * Gives an instance's resources back to its host: after a failed build or a delete. Idempotent.
+ * `buildFailed` counts against the host for the build-failure weigher.
+ */
+export const ReleaseAllocation = rpc<
+  { instanceUuid: string; host?: string; buildFailed?: boolean },
+  { released: boolean }
+>('scheduler.allocation.release');

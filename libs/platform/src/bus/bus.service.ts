@@ -1,5 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { EventContract } from '@stratus/contracts';
+import type { EventContract, ReplyOf, RequestOf, RpcContract } from '@stratus/contracts';
+import { ErrorCode, RemoteErrorPayload } from '@stratus/contracts';
+import { DomainError } from '../errors/domain-error';
+import { JsonKv } from './json-kv';
 import {
   AckPolicy,
   connect,
@@ -145,6 +148,41 @@ export class BusService implements OnApplicationShutdown {
   }
 
   /**
+   * Answers a request/reply contract on a subject known only at run time (a compute host's own
+   * subjects), speaking the wire format of Nest's NATS transport so RpcClient can call it.
+   */
+  serve<C extends RpcContract<unknown, unknown>>(
+    contract: C,
+    handler: (request: RequestOf<C>) => Promise<ReplyOf<C>>,
+    queue?: string,
+  ): void {
+    const subscription = this.nc.subscribe(this.subject(contract.subject), {
+      queue,
+      callback: (error, message) => {
+        if (error) return this.logger.warn(`subscription error: ${error.message}`);
+        void (async () => {
+          const packet = json.decode(message.data) as { id?: string; data: RequestOf<C> };
+          let reply: Record<string, unknown>;
+          try {
+            reply = { id: packet.id, response: await handler(packet.data), isDisposed: true };
+          } catch (failure) {
+            reply = { id: packet.id, err: remoteErrorOf(failure, this.logger), isDisposed: true };
+          }
+          if (message.reply) message.respond(json.encode(reply));
+        })();
+      },
+    });
+    this.subscriptions.push(subscription);
+  }
+
+  /** Opens (creating if needed) a key-value bucket under this cloud's namespace. */
+  async keyValue<T>(bucket: string, options: { history?: number; ttlMs?: number } = {}): Promise<JsonKv<T>> {
+    const kv = await this.jetstream!.views.kv(this.streamName(bucket), {
+      history: options.history ?? 1,
+      ttl: options.ttlMs ?? 0,
+    });
+    return new JsonKv<T>(kv);
+
    * Works through a stream with a durable consumer that every replica of the service shares, so each
    * message is handled by one replica only. A message is acknowledged once its handler resolved and
    * redelivered after `retryDelayMs` when the handler failed, up to `maxDeliver` times.
@@ -197,4 +235,10 @@ export class BusService implements OnApplicationShutdown {
     for (const s of this.subscriptions) s.unsubscribe();
     if (this.connection && !this.connection.isClosed()) await this.connection.drain().catch(() => undefined);
   }
+}
+
+function remoteErrorOf(failure: unknown, logger: Logger): RemoteErrorPayload {
+  if (failure instanceof DomainError) return failure.toRemote();
+  logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
+  return { code: ErrorCode.Internal, message: 'The service failed to handle the request.', status: 500 };
 }
