@@ -26,7 +26,9 @@ export function novaRequestContext(request: NovaRequest, response: Response, nex
   request.requestId = requestId;
   response.setHeader('X-Compute-Request-Id', requestId);
   response.setHeader('X-OpenStack-Request-ID', requestId);
-  if (request.path !== API_PREFIX && !request.path.startsWith(`${API_PREFIX}/`)) return next();
+  // Middleware sees a path relative to where it is mounted; the original URL is the client's.
+  const path = request.originalUrl.split('?')[0];
+  if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return next();
   const asked = requestedMicroversion(request.headers);
   if (!asked.ok) {
     const rendered = renderError('nova', asked.status, asked.message);

@@ -5,6 +5,8 @@ export const computeApiConfigSchema = platformConfigSchema.extend({
   COMPUTE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8774),
   /** The image service's public endpoint: agents download images from it, the image proxy reads it. */
   COMPUTE_IMAGE_URL: z.string().url().default('http://127.0.0.1:9292'),
+  /** The network service's public endpoint, for the port updates that have no NATS contract (security groups). */
+  COMPUTE_NETWORK_URL: z.string().url().default('http://127.0.0.1:9696'),
   /** Nova's default_availability_zone: the zone of hosts that name none, and of servers asking for none. */
   COMPUTE_DEFAULT_AVAILABILITY_ZONE: z.string().min(1).default('nova'),
   /** Nova's scheduler.max_attempts: one build plus this many minus one reschedules to alternates. */

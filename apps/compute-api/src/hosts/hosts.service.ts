@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   COMPUTE_ALLOCATIONS_BUCKET,
@@ -8,8 +8,7 @@ import {
   HostServiceState,
   HostStateReport,
 } from '@stratus/contracts';
-import { BusService } from '@stratus/platform';
-import type { KV, KvEntry } from 'nats';
+import { BusService, JsonKv } from '@stratus/platform';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
@@ -30,8 +29,6 @@ export interface ComputeHost {
   zone: string;
 }
 
-type Stoppable = { stop(): void };
-
 const NO_ALLOCATIONS: HostAllocations = { allocations: {}, failedBuilds: 0 };
 
 /**
@@ -40,13 +37,12 @@ const NO_ALLOCATIONS: HostAllocations = { allocations: {}, failedBuilds: 0 };
  */
 @Injectable()
 export class HostsService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('Hosts');
   private readonly states = new Map<string, HostStateReport>();
   private readonly allocations = new Map<string, HostAllocations>();
   private readonly services = new Map<string, HostServiceState>();
   private readonly ids = new Map<string, ComputeHostEntity>();
-  private readonly watchers: Stoppable[] = [];
-  private serviceBucket: KV;
+  private readonly stops: (() => void)[] = [];
+  private serviceBucket: JsonKv<HostServiceState>;
 
   constructor(
     private readonly bus: BusService,
@@ -56,36 +52,16 @@ export class HostsService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     for (const row of await this.hosts.find()) this.ids.set(row.host, row);
-    this.serviceBucket = await this.bus.keyValue(COMPUTE_HOST_SERVICE_BUCKET);
-    await Promise.all([
-      this.follow(await this.bus.keyValue(COMPUTE_HOST_STATE_BUCKET), this.states),
-      this.follow(await this.bus.keyValue(COMPUTE_ALLOCATIONS_BUCKET), this.allocations),
-      this.follow(this.serviceBucket, this.services),
-    ]);
+    this.serviceBucket = await this.bus.keyValue<HostServiceState>(COMPUTE_HOST_SERVICE_BUCKET);
+    const states = await this.bus.keyValue<HostStateReport>(COMPUTE_HOST_STATE_BUCKET);
+    const allocations = await this.bus.keyValue<HostAllocations>(COMPUTE_ALLOCATIONS_BUCKET);
+    this.stops.push(await states.watch((key, value) => mirror(this.states, key, value)));
+    this.stops.push(await allocations.watch((key, value) => mirror(this.allocations, key, value)));
+    this.stops.push(await this.serviceBucket.watch((key, value) => mirror(this.services, key, value)));
   }
 
   onApplicationShutdown(): void {
-    for (const watcher of this.watchers) watcher.stop();
-  }
-
-  private async follow<T>(bucket: KV, into: Map<string, T>): Promise<void> {
-    let initialized!: () => void;
-    const caughtUp = new Promise<void>((resolve) => (initialized = resolve));
-    const watcher = await bucket.watch({ initializedFn: () => initialized() });
-    this.watchers.push(watcher);
-    void (async () => {
-      for await (const entry of watcher as AsyncIterable<KvEntry>) {
-        if (entry.operation !== 'PUT') into.delete(entry.key);
-        else {
-          try {
-            into.set(entry.key, entry.json<T>());
-          } catch (error) {
-            this.logger.warn(`ignoring unreadable ${entry.bucket}/${entry.key}: ${String(error)}`);
-          }
-        }
-      }
-    })();
-    await caughtUp;
+    for (const stop of this.stops) stop();
   }
 
   /** Every host an agent has reported, oldest id first. */
@@ -132,7 +108,7 @@ export class HostsService implements OnModuleInit, OnApplicationShutdown {
   async setService(host: string, change: Partial<Omit<HostServiceState, 'updatedAt'>>): Promise<HostServiceState> {
     const next: HostServiceState = { ...this.serviceState(host), ...change, updatedAt: new Date().toISOString() };
     if (!next.disabled) next.disabledReason = null;
-    await this.serviceBucket.put(host, JSON.stringify(next));
+    await this.serviceBucket.put(host, next);
     this.services.set(host, next);
     return next;
   }
@@ -161,4 +137,9 @@ export class HostsService implements OnModuleInit, OnApplicationShutdown {
     this.ids.set(host, row);
     return row;
   }
+}
+
+function mirror<T>(map: Map<string, T>, key: string, value: T | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
 }

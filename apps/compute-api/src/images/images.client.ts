@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, GetImage, ImageRef } from '@stratus/contracts';
 import { AuthContext, DomainError, RpcClient } from '@stratus/platform';
+import { callService } from '../common/service-http';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
 import type { ComputeApiConfig } from '../config/compute-api-config';
 
@@ -79,30 +80,14 @@ export class ImagesClient {
     return images;
   }
 
-  async call(method: string, path: string, auth: AuthContext, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.endpoint}${path}`, {
-        method,
-        headers: {
-          'X-Auth-Token': auth.token,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.config.NATS_REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new DomainError(ErrorCode.Unavailable, `The image service is not reachable: ${String(error)}`);
-    }
-    const text = await response.text();
-    if (response.status === 404) throw new DomainError(ErrorCode.NotFound, 'Image not found.', 'ImageNotFound');
-    if (response.status === 403) throw new DomainError(ErrorCode.Forbidden, 'Not allowed by the image service.');
-    if (response.status === 413) throw new DomainError(ErrorCode.Forbidden, 'Image quota exceeded.');
-    if (response.status >= 400) {
-      throw new DomainError(ErrorCode.Unavailable, `The image service answered ${response.status}.`);
-    }
-    return text ? JSON.parse(text) : {};
+  call(method: string, path: string, auth: AuthContext, body?: unknown): Promise<unknown> {
+    return callService('image', this.endpoint, {
+      method,
+      path,
+      token: auth.token,
+      body,
+      timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS,
+    });
   }
 }
 

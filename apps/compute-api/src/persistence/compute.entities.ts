@@ -1,3 +1,4 @@
+import { ComputeHostEntity } from '../hosts/compute-host.entity';
 import { FlavorEntity, FlavorProjectEntity } from '../flavors/flavor.entity';
 import { KeypairEntity } from '../keypairs/keypair.entity';
 import { QuotaEntity } from '../quotas/quota.entity';
@@ -17,4 +18,5 @@ export const COMPUTE_ENTITIES = [
   InstanceEntity,
   InstanceActionEntity,
   InstanceActionEventEntity,
+  ComputeHostEntity,
 ];

@@ -167,7 +167,7 @@ export class BuildService {
     const cleared = { host: null, node: null, taskState: TaskState.SCHEDULING };
     if (!(await this.store.transition(uuid, { pendingOperation: 'build', host }, cleared))) return;
     Object.assign(instance, cleared);
-    await this.release(uuid, host);
+    await this.release(uuid, host, true);
     if (!rescheduleable) return this.fail(instance, fault);
     const alternates = [...instance.alternates];
     while (instance.buildAttempts < this.config.COMPUTE_MAX_BUILD_ATTEMPTS && alternates.length > 0) {
@@ -241,9 +241,9 @@ export class BuildService {
     return new Date(Date.now() + this.config.COMPUTE_BUILD_TIMEOUT_SECONDS * 1000);
   }
 
-  async release(instanceUuid: string, host?: string): Promise<void> {
+  async release(instanceUuid: string, host?: string, buildFailed = false): Promise<void> {
     try {
-      await this.rpc.request(ReleaseAllocation, { instanceUuid, host });
+      await this.rpc.request(ReleaseAllocation, { instanceUuid, host, buildFailed });
     } catch (error) {
       this.logger.warn(`could not release the claim of ${instanceUuid} on ${host ?? 'any host'}: ${String(error)}`);
     }

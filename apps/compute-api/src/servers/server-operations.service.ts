@@ -14,7 +14,7 @@ import type { ComputeApiConfig } from '../config/compute-api-config';
 import { BuildService, flavorResources } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
 import { faultFromError, faultRecord } from './instance-faults';
-import type { InstanceEntity, PendingOperation } from './instance.entity';
+import type { InstanceEntity, InstanceFlavor, PendingOperation } from './instance.entity';
 import { InstanceStore } from './instance.store';
 import { NetworkAllocator } from './network-allocator';
 import { POWER_ACTION_RESULT, PowerState, TaskState, VmState } from './server-state';
@@ -266,24 +266,55 @@ export class ServerOperationsService {
     void this.build.mutex.run(instance.uuid, async () => {
       const current = await this.store.find(instance.uuid);
       if (!current || current.deleted || current.pendingOperation !== operation || !current.host) return;
+      if (operation !== 'rebuild' && !(await this.reclaim(current, operation))) return;
       try {
-        if (operation !== 'rebuild') {
-          await this.rpc.request(ClaimOnHost, {
-            instanceUuid: current.uuid,
-            host: current.host,
-            flavor: flavorResources(current.flavor),
-            serverGroupId: current.serverGroupId ?? undefined,
-          });
-          await this.store.transition(current.uuid, { pendingOperation: operation }, {
-            taskState: operation === 'resize' ? TaskState.RESIZE_MIGRATING : TaskState.RESIZE_REVERTING,
-          });
-        }
         await this.rpc.request(DeleteInstance(current.host), { uuid: current.uuid }, this.config.COMPUTE_AGENT_TIMEOUT_MS);
         await this.rpc.request(BuildInstance(current.host), this.build.buildRequest(current));
       } catch (error) {
         await this.recreateFailed(current, faultFromError(error));
       }
     });
+  }
+
+  /**
+   * Moves the server's claim on its host to the flavor it now has (the scheduler keeps an
+   * instance's first claim, so the old one is given back first). When the host has no room the
+   * claim goes back to the previous flavor and the server stays as it was, with a fault.
+   */
+  private async reclaim(current: InstanceEntity, operation: 'resize' | 'revert-resize'): Promise<boolean> {
+    const host = current.host!;
+    const claim = (flavor: InstanceFlavor) =>
+      this.rpc.request(ClaimOnHost, {
+        instanceUuid: current.uuid,
+        host,
+        flavor: flavorResources(flavor),
+        serverGroupId: current.serverGroupId ?? undefined,
+      });
+    await this.build.release(current.uuid, host);
+    try {
+      await claim(current.flavor);
+    } catch (error) {
+      const previous = current.oldFlavor!;
+      await claim(previous).catch((again: unknown) =>
+        this.logger.error(`could not restore the claim of ${current.uuid} on ${host}: ${String(again)}`),
+      );
+      const back =
+        operation === 'resize'
+          ? { flavor: previous, oldFlavor: null, vmState: current.vmState }
+          : { flavor: previous, oldFlavor: current.flavor, vmState: VmState.RESIZED };
+      await this.store.transition(
+        current.uuid,
+        { pendingOperation: operation, deleted: false },
+        { ...back, taskState: null, pendingOperation: null, operationDeadline: null, operationToken: null, fault: faultRecord(faultFromError(error)) },
+      );
+      const { action, event } = RECREATE[operation];
+      await this.actions.finishEvent(current.uuid, action, event, { ok: false, traceback: String(error) });
+      return false;
+    }
+    await this.store.transition(current.uuid, { pendingOperation: operation }, {
+      taskState: operation === 'resize' ? TaskState.RESIZE_MIGRATING : TaskState.RESIZE_REVERTING,
+    });
+    return true;
   }
 
   /** The host reported the recreated guest up. Call with the instance's mutex held. */

@@ -41,6 +41,7 @@ export const TaskState = {
   SUSPENDING: 'suspending',
   RESUMING: 'resuming',
   IMAGE_SNAPSHOT: 'image_snapshot',
+  IMAGE_UPLOADING: 'image_uploading',
   DELETING: 'deleting',
 } as const;
 

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ErrorCode, GetNetwork, GetPort, ImageRef, ImageSpec, ListNetworks } from '@stratus/contracts';
 import { AuthContext, badRequest, conflict, DomainError, forbidden, RpcClient } from '@stratus/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { COMPUTE_CONFIG } from '../compute-api.tokens';
-import type { ComputeApiConfig } from '../config/compute-api-config';
 import { computePolicy } from '../common/compute-policy';
 import type { Microversion } from '../common/microversion';
 import { FlavorsService } from '../flavors/flavors.service';
@@ -74,7 +72,6 @@ export class ServersService {
     private readonly actions: InstanceActionsService,
     private readonly build: BuildService,
     private readonly rpc: RpcClient,
-    @Inject(COMPUTE_CONFIG) private readonly config: ComputeApiConfig,
   ) {}
 
   async create(

@@ -182,7 +182,9 @@ export class BusService implements OnApplicationShutdown {
       ttl: options.ttlMs ?? 0,
     });
     return new JsonKv<T>(kv);
+  }
 
+  /**
    * Works through a stream with a durable consumer that every replica of the service shares, so each
    * message is handled by one replica only. A message is acknowledged once its handler resolved and
    * redelivered after `retryDelayMs` when the handler failed, up to `maxDeliver` times.
