@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { cloudPasswords, writeOpenrc } from './credentials';
 import { IdentityClient } from './identity-client';
 import { ensureNats } from './nats-server';
+import { localServiceEnv } from './service-env';
 import { isBuilt, Supervisor } from './supervisor';
 
 const REGION = 'RegionOne';
@@ -65,7 +66,11 @@ async function main(): Promise<void> {
   };
   for (const service of services) {
     const port = process.env[service.portVariable] ?? String(service.defaultPort);
-    const env: Record<string, string> = { ...common, [service.portVariable]: port };
+    const env: Record<string, string> = {
+      ...common,
+      [service.portVariable]: port,
+      ...localServiceEnv(service.name, process.env),
+    };
     if (service.name === 'identity') {
       env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD = passwords.admin;
       env.IDENTITY_BOOTSTRAP_REGION_ID = REGION;

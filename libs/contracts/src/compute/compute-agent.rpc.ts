@@ -44,6 +44,10 @@ export interface BuildInstanceRequest {
   userId: string;
   flavor: FlavorResources & { name: string };
   image: ImageSpec | null;
+  /** The image's kernel_id and ramdisk_id images, for direct kernel boot, and its os_command_line. */
+  kernel?: ImageSpec | null;
+  ramdisk?: ImageSpec | null;
+  kernelCommandLine?: string | null;
   networks: NetworkInterfaceSpec[];
   userData: string | null;
   metadata: Record<string, string>;

@@ -1,0 +1,273 @@
+import { Logger } from '@nestjs/common';
+import {
+  BuildInstance,
+  BuildInstanceRequest,
+  DeleteInstance,
+  ErrorCode,
+  GetConsoleOutput,
+  HostStateReport,
+  InstanceUpdated,
+  InstanceUpdatedEvent,
+  PowerAction,
+  PowerActionOnInstance,
+} from '@stratus/contracts';
+import { BusService, DomainError, JsonKv } from '@stratus/platform';
+import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState } from '@stratus/hypervisor';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentConfig } from '../config/agent-config';
+import { ImageCache } from '../images/image-cache';
+import { ensureBridge, tapName } from './bridges';
+import { vmStateOf } from './vm-state';
+
+const EVENT_FOR_ACTION: Record<PowerAction, string> = {
+  'reboot-soft': 'rebooting',
+  'reboot-hard': 'rebooting_hard',
+  stop: 'powering-off',
+  start: 'powering-on',
+  pause: 'pausing',
+  unpause: 'unpausing',
+  suspend: 'suspending',
+  resume: 'resuming',
+};
+
+/**
+ * nova-compute for one host: answers only this host's subjects, drives the hypervisor through its
+ * driver, and reports instance states as events and the host's state on every heartbeat. It never
+ * touches a database.
+ */
+export class HostAgent {
+  private readonly logger: Logger;
+  private readonly startedAt = new Date().toISOString();
+  private heartbeat?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  /** Instances with an operation under way: lifecycle events for them are the operation's to report. */
+  private readonly busy = new Set<string>();
+
+  constructor(
+    readonly host: string,
+    private readonly driver: HypervisorDriver,
+    private readonly bus: BusService,
+    private readonly hostStates: JsonKv<HostStateReport>,
+    private readonly config: AgentConfig,
+    private readonly instancesDir: string,
+    private readonly images: ImageCache | undefined,
+  ) {
+    this.logger = new Logger(`HostAgent ${host}`);
+  }
+
+  async start(): Promise<void> {
+    this.bus.serve(BuildInstance(this.host), async (request) => {
+      void this.build(request);
+      return { accepted: true as const };
+    });
+    this.bus.serve(PowerActionOnInstance(this.host), (request) => this.power(request.uuid, request.action));
+    this.bus.serve(DeleteInstance(this.host), async (request) => {
+      await this.delete(request.uuid);
+      return { deleted: true as const };
+    });
+    this.bus.serve(GetConsoleOutput(this.host), async (request) => ({
+      output: await this.guard(() => this.driver.getConsoleOutput(request.uuid)).then((text) =>
+        request.lines
+          ? text
+              .split('\n')
+              .slice(-request.lines - 1)
+              .join('\n')
+          : text,
+      ),
+    }));
+    this.unsubscribe = this.driver.onPowerStateChange((change) => {
+      if (this.busy.has(change.uuid)) return;
+      void this.publish(change.uuid, {
+        vmState: vmStateOf(change.powerState),
+        taskState: null,
+        powerState: change.powerState,
+      });
+    });
+    await this.report();
+    this.heartbeat = setInterval(
+      () => void this.report(),
+      this.config.COMPUTE_AGENT_HEARTBEAT_SECONDS * 1000,
+    );
+    this.heartbeat.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    await this.driver.close();
+  }
+
+  /** Publishes the host's capacity and instances, which the scheduler's view is made of. */
+  async report(): Promise<void> {
+    try {
+      const info = await this.driver.hostInfo();
+      const instances = await this.driver.listInstances();
+      await this.hostStates.put(this.host, {
+        host: this.host,
+        nodename: this.host,
+        vcpus: info.vcpus,
+        memoryMb: info.memoryMb,
+        diskGb: info.diskGb,
+        reservedMemoryMb: this.config.COMPUTE_AGENT_RESERVED_HOST_MEMORY_MB,
+        reservedDiskGb: this.config.COMPUTE_AGENT_RESERVED_HOST_DISK_GB,
+        reservedVcpus: this.config.COMPUTE_AGENT_RESERVED_HOST_CPUS,
+        cpuAllocationRatio: this.config.COMPUTE_AGENT_CPU_ALLOCATION_RATIO,
+        ramAllocationRatio: this.config.COMPUTE_AGENT_RAM_ALLOCATION_RATIO,
+        diskAllocationRatio: this.config.COMPUTE_AGENT_DISK_ALLOCATION_RATIO,
+        hypervisorType: info.hypervisorType,
+        hypervisorVersion: info.hypervisorVersion,
+        cpuArch: info.cpuArch,
+        availabilityZone: this.config.COMPUTE_AGENT_AVAILABILITY_ZONE,
+        instanceUuids: instances.map((i) => i.uuid),
+        runningVms: instances.filter((i) => i.powerState === PowerState.Running).length,
+        heartbeatAt: new Date().toISOString(),
+        agentStartedAt: this.startedAt,
+      });
+    } catch (error) {
+      this.logger.error(`heartbeat failed: ${String(error)}`);
+    }
+  }
+
+  private async build(request: BuildInstanceRequest): Promise<void> {
+    this.busy.add(request.uuid);
+    const folder = join(this.instancesDir, request.uuid);
+    try {
+      await this.publish(request.uuid, {
+        vmState: 'building',
+        taskState: 'spawning',
+        powerState: PowerState.NoState,
+      });
+      mkdirSync(folder, { recursive: true });
+      const spec: InstanceSpec = {
+        uuid: request.uuid,
+        name: request.name,
+        vcpus: request.flavor.vcpus,
+        memoryMb: request.flavor.memoryMb,
+        rootDisk: { path: join(folder, 'disk'), format: 'qcow2', sizeGb: request.flavor.rootGb || undefined },
+        nics: request.networks.map((nic) => ({
+          mac: nic.macAddress,
+          bridge: nic.bridge,
+          tapName: tapName(nic.portId),
+          mtu: nic.mtu,
+        })),
+        serialLogPath: join(folder, 'console.log'),
+      };
+      if (this.images) await this.prepareHostResources(request, spec);
+      await this.driver.spawn(spec);
+      const powerState = await this.driver.getPowerState(request.uuid);
+      this.busy.delete(request.uuid);
+      await this.publish(request.uuid, { vmState: vmStateOf(powerState), taskState: null, powerState });
+    } catch (error) {
+      this.logger.warn(`build of ${request.uuid} failed: ${String(error)}`);
+      await this.driver.destroy(request.uuid, { deleteDisks: true }).catch(() => undefined);
+      rmSync(folder, { recursive: true, force: true });
+      this.busy.delete(request.uuid);
+      await this.publish(request.uuid, {
+        vmState: 'error',
+        taskState: null,
+        powerState: PowerState.NoState,
+        fault: { code: 500, message: error instanceof Error ? error.message : String(error) },
+        rescheduleable: true,
+      });
+    }
+    void this.report();
+  }
+
+  /** Caches the images (root disk, and a kernel and ramdisk for direct boot) and creates the bridges. */
+  private async prepareHostResources(request: BuildInstanceRequest, spec: InstanceSpec): Promise<void> {
+    const images = this.images!;
+    if (request.image) {
+      spec.rootDisk.backingFile = await images.fetch(request.image, request.authToken);
+      spec.rootDisk.backingFormat = request.image.diskFormat === 'raw' ? 'raw' : 'qcow2';
+    }
+    if (request.kernel) {
+      spec.kernelBoot = {
+        kernelPath: await images.fetch(request.kernel, request.authToken),
+        initrdPath: request.ramdisk ? await images.fetch(request.ramdisk, request.authToken) : undefined,
+        cmdline: request.kernelCommandLine ?? undefined,
+      };
+    }
+    for (const nic of request.networks) await ensureBridge(nic.bridge, nic.mtu);
+  }
+
+  private async power(uuid: string, action: PowerAction): Promise<{ powerState: number }> {
+    this.busy.add(uuid);
+    try {
+      await this.publish(uuid, {
+        vmState: vmStateOf(await this.guard(() => this.driver.getPowerState(uuid))),
+        taskState: EVENT_FOR_ACTION[action],
+        powerState: await this.driver.getPowerState(uuid),
+      });
+      await this.guard(() => this.apply(uuid, action));
+      const powerState = await this.driver.getPowerState(uuid);
+      await this.publish(uuid, { vmState: vmStateOf(powerState), taskState: null, powerState });
+      return { powerState };
+    } finally {
+      this.busy.delete(uuid);
+    }
+  }
+
+  private apply(uuid: string, action: PowerAction): Promise<void> {
+    switch (action) {
+      case 'reboot-soft':
+        return this.driver.reboot(uuid, 'SOFT');
+      case 'reboot-hard':
+        return this.driver.reboot(uuid, 'HARD');
+      case 'stop':
+        return this.driver.powerOff(uuid, { timeoutMs: 0 });
+      case 'start':
+        return this.driver.powerOn(uuid);
+      case 'pause':
+        return this.driver.pause(uuid);
+      case 'unpause':
+        return this.driver.unpause(uuid);
+      case 'suspend':
+        return this.driver.suspend(uuid);
+      case 'resume':
+        return this.driver.resume(uuid);
+    }
+  }
+
+  private async delete(uuid: string): Promise<void> {
+    this.busy.add(uuid);
+    try {
+      await this.driver.destroy(uuid, { deleteDisks: true });
+      rmSync(join(this.instancesDir, uuid), { recursive: true, force: true });
+      await this.publish(uuid, { vmState: 'deleted', taskState: null, powerState: PowerState.NoState });
+    } finally {
+      this.busy.delete(uuid);
+    }
+    void this.report();
+  }
+
+  /** Hypervisor errors become domain errors the caller can tell apart (404 for an unknown instance). */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof HypervisorError && error.code === 'INSTANCE_NOT_FOUND') {
+        throw new DomainError(ErrorCode.NotFound, error.message, 'InstanceNotFound');
+      }
+      if (error instanceof HypervisorError)
+        throw new DomainError(ErrorCode.Conflict, error.message, error.code);
+      throw error;
+    }
+  }
+
+  private async publish(
+    uuid: string,
+    state: Pick<InstanceUpdatedEvent, 'vmState' | 'taskState' | 'powerState' | 'fault' | 'rescheduleable'>,
+  ): Promise<void> {
+    const event: InstanceUpdatedEvent = {
+      uuid,
+      host: this.host,
+      nodename: this.host,
+      at: new Date().toISOString(),
+      ...state,
+    };
+    await this.bus.publishDurable(InstanceUpdated, event).catch((error: unknown) => {
+      this.logger.error(`could not publish the state of ${uuid}: ${String(error)}`);
+    });
+  }
+}

@@ -1,0 +1,15 @@
+export * from './driver/hypervisor-driver';
+export * from './driver/hypervisor.error';
+export * from './driver/power-state';
+export * from './fake/fake.driver';
+export * from './libvirt/libvirt.driver';
+export * from './libvirt/libvirt.connection';
+export * from './libvirt/libvirt.error';
+export * from './libvirt/connect.procedures';
+export * from './libvirt/domain.procedures';
+export * from './libvirt/domain.events';
+export * from './libvirt/domain-xml.builder';
+export * from './libvirt/domain-xml.parser';
+export * from './libvirt/remote-types.codec';
+export * from './libvirt/xdr.codec';
+export * as RemoteProtocol from './libvirt/remote-protocol';
