@@ -8,6 +8,7 @@ import { FlavorExtrasController } from './flavors/flavor-extras.controller';
 import { FlavorsController } from './flavors/flavors.controller';
 import { FlavorsService } from './flavors/flavors.service';
 import {
+  AggregatesController,
   AvailabilityZonesController,
   HypervisorsController,
   ServicesController,
@@ -72,6 +73,7 @@ export class ComputeApiModule implements NestModule {
         AvailabilityZonesController,
         HypervisorsController,
         ServicesController,
+        AggregatesController,
         ImageProxyController,
         ServersController,
         ServerActionsController,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Auth, AuthContext, badRequest, notFound } from '@stratus/platform';
+import { ErrorCode } from '@stratus/contracts';
+import { Auth, AuthContext, badRequest, DomainError, notFound } from '@stratus/platform';
 import { In, Repository } from 'typeorm';
 import { z } from 'zod';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
@@ -126,6 +127,14 @@ export class HypervisorsController {
       view.servers = (await this.serversOn([host])).get(host.host) ?? [];
     }
     return { hypervisor: view };
+  }
+
+  /** Nova answers 501 when the virt driver cannot tell the host's uptime; neither driver here can. */
+  @Get(':id/uptime')
+  async uptime(@Auth() auth: AuthContext, @Param('id') id: string, @ApiVersion() version: Microversion) {
+    computePolicy.admin(auth, 'os_compute_api:os-hypervisors:uptime');
+    await this.show(auth, id, {}, version);
+    throw new DomainError(ErrorCode.Internal, 'Virt driver does not implement uptime function.', 'NotImplemented', 501);
   }
 
   @Get(':pattern/search')
@@ -279,6 +288,9 @@ export class ServicesController {
   }
 
   private async updateById(id: string, body: unknown, version: Microversion) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      throw badRequest(`Invalid uuid ${id}`);
+    }
     const change = parseBody(serviceUpdate, body);
     if (change.status === undefined && change.forced_down === undefined) {
       throw badRequest("At least one of 'status' or 'forced_down' must be specified in the request body.");
@@ -301,5 +313,15 @@ export class ServicesController {
     if (binary !== COMPUTE_BINARY || !(await this.hosts.find(host))) {
       throw notFound(`Service ${binary} on host ${host} could not be found.`, 'HostBinaryNotFound');
     }
+  }
+}
+
+/** os-aggregates: host aggregates are not kept here, so the list is empty (clients read it for hypervisor show). */
+@Controller('v2.1/os-aggregates')
+export class AggregatesController {
+  @Get()
+  list(@Auth() auth: AuthContext) {
+    computePolicy.admin(auth, 'os_compute_api:os-aggregates:index');
+    return { aggregates: [] };
   }
 }

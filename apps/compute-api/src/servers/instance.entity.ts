@@ -49,6 +49,12 @@ export interface InstanceFaultRecord {
   created: string;
 }
 
+export interface KernelBoot {
+  kernel: ImageSpec;
+  ramdisk: ImageSpec | null;
+  commandLine: string | null;
+}
+
 /** What placement was asked for, kept for reschedules. */
 export interface SchedulerHints {
   availabilityZone?: string;
@@ -93,6 +99,10 @@ export class InstanceEntity {
   /** What the host needs to fetch and check the image, fixed when the server was built or rebuilt. */
   @Column({ name: 'image_spec', type: 'simple-json', nullable: true })
   imageSpec: ImageSpec | null;
+
+  /** The image's kernel_id and ramdisk_id images and os_command_line, for direct kernel boot. */
+  @Column({ name: 'kernel_boot', type: 'simple-json', nullable: true })
+  kernelBoot: KernelBoot | null;
 
   @Column({ type: 'simple-json' })
   flavor: InstanceFlavor;

@@ -181,6 +181,7 @@ export class ServerActionsController {
         imageRef: image.id,
         imageProperties: image.properties,
         imageSpec: this.servers.imageSpec(image),
+        kernelBoot: await this.servers.kernelBootFor(image, requester.auth),
         taskState: TaskState.REBUILDING,
         operationToken: requester.auth.token,
         ...(rebuild.name !== undefined ? { displayName: rebuild.name } : {}),

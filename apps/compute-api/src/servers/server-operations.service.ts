@@ -215,31 +215,36 @@ export class ServerOperationsService {
     }
     await this.record(instance, requester, spec.action, spec.event);
     const host = instance.host;
-    void this.build.mutex.run(instance.uuid, async () => {
-      try {
-        const reply = await this.rpc.request(
-          PowerActionOnInstance(host),
-          { uuid: instance.uuid, action },
-          this.config.COMPUTE_AGENT_TIMEOUT_MS,
-        );
-        const result = POWER_ACTION_RESULT[action];
-        await this.store.transition(
-          instance.uuid,
-          { pendingOperation: 'power', deleted: false },
-          {
-            vmState: result.vmState,
-            powerState: reply.powerState,
-            taskState: null,
-            pendingOperation: null,
-            operationDeadline: null,
-          },
-        );
-        await this.actions.finishEvent(instance.uuid, spec.action, spec.event, { ok: true });
-      } catch (error) {
-        await this.endWithoutChange(instance.uuid, 'power', faultFromError(error));
-        await this.actions.finishEvent(instance.uuid, spec.action, spec.event, { ok: false, traceback: String(error) });
-      }
-    });
+    // The host may take long (a soft reboot waits for the guest): events for the server keep flowing meanwhile.
+    void this.rpc
+      .request(PowerActionOnInstance(host), { uuid: instance.uuid, action }, this.config.COMPUTE_AGENT_TIMEOUT_MS)
+      .then(
+        (reply) =>
+          this.build.mutex.run(instance.uuid, async () => {
+            const result = POWER_ACTION_RESULT[action];
+            await this.store.transition(
+              instance.uuid,
+              { pendingOperation: 'power', deleted: false },
+              {
+                vmState: result.vmState,
+                powerState: reply.powerState,
+                taskState: null,
+                pendingOperation: null,
+                operationDeadline: null,
+              },
+            );
+            await this.actions.finishEvent(instance.uuid, spec.action, spec.event, { ok: true });
+          }),
+        (error: unknown) =>
+          this.build.mutex.run(instance.uuid, async () => {
+            await this.endWithoutChange(instance.uuid, 'power', faultFromError(error));
+            await this.actions.finishEvent(instance.uuid, spec.action, spec.event, {
+              ok: false,
+              traceback: String(error),
+            });
+          }),
+      )
+      .catch((error: unknown) => this.logger.error(`${action} of ${instance.uuid} stopped: ${String(error)}`));
   }
 
   /** An operation that failed or timed out leaves the server as it was, with the fault recorded. */

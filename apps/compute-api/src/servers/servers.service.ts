@@ -13,7 +13,7 @@ import { QuotasService } from '../quotas/quotas.service';
 import { ServerGroupsService } from '../server-groups/server-groups.service';
 import { BUILD_ACTION, BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
-import type { InstanceEntity, InstanceFlavor, RequestedNetwork, SchedulerHints } from './instance.entity';
+import type { InstanceEntity, InstanceFlavor, KernelBoot, RequestedNetwork, SchedulerHints } from './instance.entity';
 import { InstanceStore } from './instance.store';
 import type { BlockDeviceMapping, CreateServerBody } from './server-schemas';
 import { PowerState, TaskState, VmState } from './server-state';
@@ -90,6 +90,7 @@ export class ServersService {
     const flavor = await this.flavorFor(server.flavorRef, auth);
     const imageId = this.imageIdOf(server.imageRef, server.block_device_mapping_v2);
     const image = await this.imageFor(imageId, auth, flavor);
+    const kernelBoot = await this.kernelBootFor(image, auth);
     const keypair = server.key_name ? await this.keypairFor(auth.userId, server.key_name) : null;
     const placement = await this.placementFor(auth, server.availability_zone);
     const metadata = server.metadata ?? {};
@@ -135,6 +136,7 @@ export class ServersService {
           imageRef: image.id,
           imageProperties: image.properties,
           imageSpec: this.imageSpec(image),
+          kernelBoot,
           flavor: instanceFlavor(flavor),
           oldFlavor: null,
           keyName: keypair?.name ?? null,
@@ -265,6 +267,26 @@ export class ServersService {
       }
     }
     return image;
+  }
+
+  /** An image with kernel_id (and ramdisk_id) boots that kernel directly: the host needs those images too. */
+  async kernelBootFor(image: ImageRef, auth: AuthContext): Promise<KernelBoot | null> {
+    const kernelId = image.properties.kernel_id;
+    if (!kernelId) return null;
+    const companion = async (id: string) => {
+      try {
+        return this.imageSpec(await this.images.get(id, auth));
+      } catch (error) {
+        if (isNotFound(error)) throw badRequest(`Image ${id} could not be found.`);
+        throw error;
+      }
+    };
+    const ramdiskId = image.properties.ramdisk_id;
+    return {
+      kernel: await companion(kernelId),
+      ramdisk: ramdiskId ? await companion(ramdiskId) : null,
+      commandLine: image.properties.os_command_line ?? null,
+    };
   }
 
   imageSpec(image: ImageRef): ImageSpec {
