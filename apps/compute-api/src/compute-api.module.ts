@@ -22,6 +22,7 @@ import { COMPUTE_MIGRATIONS } from './migrations';
 import { COMPUTE_ENTITIES } from './persistence/compute.entities';
 import { LimitsController, QuotaSetsController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
+import { SecurityGroupsProxyController } from './security-groups/security-groups-proxy.controller';
 import { ServerGroupsController } from './server-groups/server-groups.controller';
 import { ServerGroupsService } from './server-groups/server-groups.service';
 import { BuildService } from './servers/build.service';
@@ -75,6 +76,7 @@ export class ComputeApiModule implements NestModule {
         ServicesController,
         AggregatesController,
         ImageProxyController,
+        SecurityGroupsProxyController,
         ServersController,
         ServerActionsController,
         ServerMetadataController,

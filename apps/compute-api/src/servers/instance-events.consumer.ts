@@ -98,7 +98,9 @@ export class InstanceEventsConsumer implements OnApplicationBootstrap {
                 : {}),
             },
           );
-        } else if (STEADY_STATES.includes(event.vmState)) {
+        } else if (STEADY_STATES.includes(event.vmState) && event.taskState === null) {
+          // A state the guest settled in by itself, or the last word of an action already applied;
+          // an action's in-between reports (task set) are stale once the action has been recorded.
           await this.store.transition(
             event.uuid,
             { pendingOperation: IsNull(), deleted: false },
