@@ -18,7 +18,8 @@ describe('compute-api through the openstack CLI', () => {
   });
 
   const ok = (result: CliResult): string => {
-    if (result.rc !== 0) throw new Error(`openstack ${result.argv.join(' ')}:\n${result.stderr}${result.stdout}`);
+    if (result.rc !== 0)
+      throw new Error(`openstack ${result.argv.join(' ')}:\n${result.stderr}${result.stdout}`);
     return result.stdout;
   };
 
@@ -26,9 +27,43 @@ describe('compute-api through the openstack CLI', () => {
     const alice = await cloud.createProjectUser('flavors-a');
     const bob = await cloud.createProjectUser('flavors-b');
     const admin = await openstack(cloud.admin, [
-      ['flavor', 'create', '--id', 'f-small', '--vcpus', '1', '--ram', '2048', '--disk', '20', 'e2e-small', '-f', 'json'],
-      ['flavor', 'create', '--vcpus', '2', '--ram', '512', '--disk', '1', '--ephemeral', '2', '--swap', '256',
-        '--property', 'hw:cpu_policy=shared', '--private', '--project', alice.projectId, 'e2e-private', '-f', 'json'],
+      [
+        'flavor',
+        'create',
+        '--id',
+        'f-small',
+        '--vcpus',
+        '1',
+        '--ram',
+        '2048',
+        '--disk',
+        '20',
+        'e2e-small',
+        '-f',
+        'json',
+      ],
+      [
+        'flavor',
+        'create',
+        '--vcpus',
+        '2',
+        '--ram',
+        '512',
+        '--disk',
+        '1',
+        '--ephemeral',
+        '2',
+        '--swap',
+        '256',
+        '--property',
+        'hw:cpu_policy=shared',
+        '--private',
+        '--project',
+        alice.projectId,
+        'e2e-private',
+        '-f',
+        'json',
+      ],
       ['flavor', 'set', '--property', 'quota:disk_read_bytes_sec=1000', 'e2e-small'],
       ['flavor', 'show', 'e2e-small', '-f', 'json'],
       ['flavor', 'list', '--all', '-f', 'json'],
@@ -36,7 +71,9 @@ describe('compute-api through the openstack CLI', () => {
       ['flavor', 'unset', '--property', 'quota:disk_read_bytes_sec', 'e2e-small'],
       ['flavor', 'show', 'e2e-small', '-f', 'json'],
     ]);
-    const small = jsonOf<{ id: string; ram: number; vcpus: number; disk: number; properties: unknown }>(admin[0]);
+    const small = jsonOf<{ id: string; ram: number; vcpus: number; disk: number; properties: unknown }>(
+      admin[0],
+    );
     expect(small).toMatchObject({ id: 'f-small', ram: 2048, vcpus: 1, disk: 20 });
     const secret = jsonOf<{ id: string; swap: number; 'OS-FLV-EXT-DATA:ephemeral': number }>(admin[1]);
     expect(secret).toMatchObject({ swap: 256, 'OS-FLV-EXT-DATA:ephemeral': 2 });
@@ -134,7 +171,11 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
       ['keypair', 'list', '-f', 'json'],
     ]);
     ok(deleted);
-    expect(jsonOf<{ Name: string }[]>(after).map((k) => k.Name).sort()).toEqual(['imported', 'windows']);
+    expect(
+      jsonOf<{ Name: string }[]>(after)
+        .map((k) => k.Name)
+        .sort(),
+    ).toEqual(['imported', 'windows']);
   });
 
   it('creates server groups with every policy and hides them from other projects', async () => {
@@ -147,15 +188,16 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
       ['server', 'group', 'create', '--policy', 'soft-affinity', 'soft-pack', '-f', 'json'],
       ['server', 'group', 'list', '-f', 'json'],
     ]);
-    const spread = jsonOf<{ id: string; policies: string[]; project_id: string; members: string[] }>(results[0]);
+    const spread = jsonOf<{ id: string; policies: string[]; project_id: string; members: string[] }>(
+      results[0],
+    );
     expect(spread).toMatchObject({ policies: ['anti-affinity'], project_id: alice.projectId, members: [] });
     expect(jsonOf<{ policies: string[] }>(results[2]).policies).toEqual(['soft-anti-affinity']);
-    expect(jsonOf<{ Name: string }[]>(results[4]).map((g) => g.Name).sort()).toEqual([
-      'pack',
-      'soft-pack',
-      'soft-spread',
-      'spread',
-    ]);
+    expect(
+      jsonOf<{ Name: string }[]>(results[4])
+        .map((g) => g.Name)
+        .sort(),
+    ).toEqual(['pack', 'soft-pack', 'soft-spread', 'spread']);
     const [bobList, bobShow, bobDelete] = await openstack(bob, [
       ['server', 'group', 'list', '-f', 'json'],
       ['server', 'group', 'show', spread.id],
@@ -184,7 +226,11 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
       ['quota', 'show', '--default', '-f', 'json'],
     ]);
     ok(admin[0]);
-    expect(jsonOf<Record<string, number>>(admin[1])).toMatchObject({ instances: 3, cores: 6, 'key-pairs': 1 });
+    expect(jsonOf<Record<string, number>>(admin[1])).toMatchObject({
+      instances: 3,
+      cores: 6,
+      'key-pairs': 1,
+    });
     expect(jsonOf<Record<string, number>>(admin[2])).toMatchObject({ instances: 10, cores: 20, ram: 51200 });
     const mine = await openstack(alice, [
       ['quota', 'show', '-f', 'json'],
@@ -197,8 +243,15 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
     ok(mine[1]);
     expect(mine[2].rc).not.toBe(0);
     expect(mine[2].stderr).toMatch(/Quota exceeded, too many key pairs/);
-    const limits = Object.fromEntries(jsonOf<{ Name: string; Value: number }[]>(mine[3]).map((l) => [l.Name, l.Value]));
-    expect(limits).toMatchObject({ maxTotalInstances: 3, maxTotalCores: 6, totalInstancesUsed: 0, totalCoresUsed: 0 });
+    const limits = Object.fromEntries(
+      jsonOf<{ Name: string; Value: number }[]>(mine[3]).map((l) => [l.Name, l.Value]),
+    );
+    expect(limits).toMatchObject({
+      maxTotalInstances: 3,
+      maxTotalCores: 6,
+      totalInstancesUsed: 0,
+      totalCoresUsed: 0,
+    });
     expect(mine[4].rc).not.toBe(0);
   });
 
@@ -212,20 +265,46 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
         headers: { 'X-Auth-Token': as, 'Content-Type': 'application/json' },
         body,
       });
-      return { status: response.status, body: (await response.json()) as Record<string, { code: number; message: string }> };
+      return {
+        status: response.status,
+        body: (await response.json()) as Record<string, { code: number; message: string }>,
+      };
     };
     const cases = [
       await call('POST', '/flavors', '{"flavor": ', adminToken),
-      await call('POST', '/flavors', JSON.stringify({ flavor: { name: 'x', ram: 'lots', vcpus: 1, disk: 1 } }), adminToken),
-      await call('POST', '/flavors', JSON.stringify({ flavor: { name: 'x', ram: 1, vcpus: 1, disk: 1, bogus: 1 } }), adminToken),
+      await call(
+        'POST',
+        '/flavors',
+        JSON.stringify({ flavor: { name: 'x', ram: 'lots', vcpus: 1, disk: 1 } }),
+        adminToken,
+      ),
+      await call(
+        'POST',
+        '/flavors',
+        JSON.stringify({ flavor: { name: 'x', ram: 1, vcpus: 1, disk: 1, bogus: 1 } }),
+        adminToken,
+      ),
       await call('POST', '/os-keypairs', JSON.stringify({ keypair: { name: 'bad/name' } })),
       await call('POST', '/os-keypairs', JSON.stringify({ keypair: { name: 'k', public_key: 'not a key' } })),
-      await call('POST', '/os-server-groups', JSON.stringify({ server_group: { name: 'g', policies: ['nope'] } })),
+      await call(
+        'POST',
+        '/os-server-groups',
+        JSON.stringify({ server_group: { name: 'g', policies: ['nope'] } }),
+      ),
       await call('GET', '/flavors?limit=abc'),
       await call('GET', '/flavors?marker=missing'),
-      await call('POST', '/servers', JSON.stringify({ server: { name: 's', flavorRef: 'missing', imageRef: 'x' } })),
+      await call(
+        'POST',
+        '/servers',
+        JSON.stringify({ server: { name: 's', flavorRef: 'missing', imageRef: 'x' } }),
+      ),
       await call('POST', '/servers', '[]'),
-      await call('PUT', '/os-quota-sets/' + alice.projectId, JSON.stringify({ quota_set: { instances: 'x' } }), adminToken),
+      await call(
+        'PUT',
+        '/os-quota-sets/' + alice.projectId,
+        JSON.stringify({ quota_set: { instances: 'x' } }),
+        adminToken,
+      ),
     ];
     for (const result of cases) {
       expect(result.status).toBe(400);
@@ -236,9 +315,9 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
       status: 404,
       body: { itemNotFound: { code: 404, message: 'Flavor does-not-exist could not be found.' } },
     });
-    expect((await call('GET', '/servers/6a5a4f2e-0000-4000-8000-000000000000')).body.itemNotFound.message).toBe(
-      'Instance 6a5a4f2e-0000-4000-8000-000000000000 could not be found.',
-    );
+    expect(
+      (await call('GET', '/servers/6a5a4f2e-0000-4000-8000-000000000000')).body.itemNotFound.message,
+    ).toBe('Instance 6a5a4f2e-0000-4000-8000-000000000000 could not be found.');
     expect((await call('GET', '/os-hypervisors')).status).toBe(403);
     expect((await call('GET', '/os-quota-sets/' + 'someone-else')).status).toBe(403);
   });
@@ -246,9 +325,13 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
   it('serves version documents and negotiates microversions as Nova does', async () => {
     const root = await fetch(`${api}/`);
     expect(root.status).toBe(200);
-    const { versions } = (await root.json()) as { versions: { id: string; version: string; min_version: string }[] };
+    const { versions } = (await root.json()) as {
+      versions: { id: string; version: string; min_version: string }[];
+    };
     expect(versions).toEqual([expect.objectContaining({ id: 'v2.1', version: '2.53', min_version: '2.1' })]);
-    const v21 = (await (await fetch(`${api}/v2.1/`)).json()) as { version: { links: { rel: string; href: string }[] } };
+    const v21 = (await (await fetch(`${api}/v2.1/`)).json()) as {
+      version: { links: { rel: string; href: string }[] };
+    };
     expect(v21.version.links[0]).toEqual({ rel: 'self', href: `${api}/v2.1/` });
 
     const token = await cloud.adminToken();
@@ -258,12 +341,12 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
     expect(plain.headers.get('openstack-api-version')).toBe('compute 2.1');
     expect(plain.headers.get('x-openstack-nova-api-version')).toBe('2.1');
     expect(plain.headers.get('vary')).toBe('OpenStack-API-Version, X-OpenStack-Nova-API-Version');
-    expect((await get({ 'OpenStack-API-Version': 'compute latest' })).headers.get('openstack-api-version')).toBe(
-      'compute 2.53',
-    );
-    expect((await get({ 'X-OpenStack-Nova-API-Version': '2.10' })).headers.get('x-openstack-nova-api-version')).toBe(
-      '2.10',
-    );
+    expect(
+      (await get({ 'OpenStack-API-Version': 'compute latest' })).headers.get('openstack-api-version'),
+    ).toBe('compute 2.53');
+    expect(
+      (await get({ 'X-OpenStack-Nova-API-Version': '2.10' })).headers.get('x-openstack-nova-api-version'),
+    ).toBe('2.10');
     const tooNew = await get({ 'OpenStack-API-Version': 'compute 2.54' });
     expect(tooNew.status).toBe(406);
     expect(((await tooNew.json()) as { notAcceptable: { message: string } }).notAcceptable.message).toBe(
@@ -275,10 +358,17 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
     const create = async (version: string, name: string) => {
       const response = await fetch(`${api}/v2.1/os-keypairs`, {
         method: 'POST',
-        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'OpenStack-API-Version': `compute ${version}` },
+        headers: {
+          'X-Auth-Token': token,
+          'Content-Type': 'application/json',
+          'OpenStack-API-Version': `compute ${version}`,
+        },
         body: JSON.stringify({ keypair: { name } }),
       });
-      return { status: response.status, body: (await response.json()) as { keypair: Record<string, unknown> } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { keypair: Record<string, unknown> },
+      };
     };
     const old = await create('2.1', 'mv-old');
     expect(old.status).toBe(200);
@@ -286,7 +376,10 @@ print(key.type, "BEGIN CERTIFICATE" in key.public_key, "PRIVATE KEY" in key.priv
     const current = await create('2.2', 'mv-new');
     expect(current.status).toBe(201);
     expect(current.body.keypair.type).toBe('ssh');
-    const deleted = await fetch(`${api}/v2.1/os-keypairs/mv-old`, { method: 'DELETE', headers: { 'X-Auth-Token': token } });
+    const deleted = await fetch(`${api}/v2.1/os-keypairs/mv-old`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': token },
+    });
     expect(deleted.status).toBe(202);
   });
 });

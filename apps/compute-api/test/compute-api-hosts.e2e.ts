@@ -33,11 +33,11 @@ describe('compute hosts through the openstack CLI', () => {
       ['hypervisor', 'show', 'cmp-2', '-f', 'json'],
       ['hypervisor', 'stats', 'show', '-f', 'json'],
     ]);
-    const hypervisors = jsonOf<{ 'Hypervisor Hostname': string; State: string; 'Hypervisor Type': string }[]>(list);
-    expect(hypervisors.map((h) => `${h['Hypervisor Hostname']}:${h.State}:${h['Hypervisor Type']}`).sort()).toEqual([
-      'cmp-1:up:fake',
-      'cmp-2:up:fake',
-    ]);
+    const hypervisors =
+      jsonOf<{ 'Hypervisor Hostname': string; State: string; 'Hypervisor Type': string }[]>(list);
+    expect(
+      hypervisors.map((h) => `${h['Hypervisor Hostname']}:${h.State}:${h['Hypervisor Type']}`).sort(),
+    ).toEqual(['cmp-1:up:fake', 'cmp-2:up:fake']);
     expect(jsonOf<Record<string, unknown>>(show)).toMatchObject({
       hypervisor_hostname: 'cmp-2',
       vcpus: 8,
@@ -62,7 +62,14 @@ describe('compute hosts through the openstack CLI', () => {
       ['compute', 'service', 'set', '--up', 'cmp-2', 'nova-compute'],
       ['compute', 'service', 'list', '-f', 'json'],
     ]);
-    type Row = { Binary: string; Host: string; Zone: string; Status: string; State: string; 'Disabled Reason'?: string };
+    type Row = {
+      Binary: string;
+      Host: string;
+      Zone: string;
+      Status: string;
+      State: string;
+      'Disabled Reason'?: string;
+    };
     expect(
       jsonOf<Row[]>(results[0])
         .map((s) => `${s.Binary}@${s.Host}:${s.Zone}:${s.Status}:${s.State}`)
@@ -70,10 +77,17 @@ describe('compute hosts through the openstack CLI', () => {
     ).toEqual(['nova-compute@cmp-1:nova:enabled:up', 'nova-compute@cmp-2:nova:enabled:up']);
     for (const i of [1, 2, 5, 6]) expect(results[i].rc).toBe(0);
     const changed = Object.fromEntries(jsonOf<Row[]>(results[3]).map((s) => [s.Host, s]));
-    expect(changed['cmp-1']).toMatchObject({ Status: 'disabled', State: 'up', 'Disabled Reason': 'maintenance' });
+    expect(changed['cmp-1']).toMatchObject({
+      Status: 'disabled',
+      State: 'up',
+      'Disabled Reason': 'maintenance',
+    });
     expect(changed['cmp-2']).toMatchObject({ Status: 'enabled', State: 'down' });
     const zones = jsonOf<{ 'Zone Name': string; 'Zone Status': string; 'Host Name': string }[]>(results[4]);
-    expect(zones.map((z) => `${z['Zone Name']}:${z['Host Name']}`).sort()).toEqual(['nova:cmp-1', 'nova:cmp-2']);
+    expect(zones.map((z) => `${z['Zone Name']}:${z['Host Name']}`).sort()).toEqual([
+      'nova:cmp-1',
+      'nova:cmp-2',
+    ]);
     expect(jsonOf<Row[]>(results[7]).every((s) => s.Status === 'enabled' && s.State === 'up')).toBe(true);
   });
 
@@ -94,7 +108,11 @@ describe('compute hosts through the openstack CLI', () => {
     const call = async (method: string, path: string, version: string, body?: unknown) => {
       const response = await fetch(`${api}/v2.1${path}`, {
         method,
-        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'OpenStack-API-Version': `compute ${version}` },
+        headers: {
+          'X-Auth-Token': token,
+          'Content-Type': 'application/json',
+          'OpenStack-API-Version': `compute ${version}`,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -102,17 +120,31 @@ describe('compute hosts through the openstack CLI', () => {
     const legacy = await call('GET', '/os-services', '2.1');
     const services21 = legacy.body.services as { id: unknown; forced_down?: boolean }[];
     expect(services21.every((s) => typeof s.id === 'number' && s.forced_down === undefined)).toBe(true);
-    const disabled = await call('PUT', '/os-services/disable', '2.1', { host: 'cmp-2', binary: 'nova-compute' });
-    expect(disabled).toEqual({ status: 200, body: { service: { host: 'cmp-2', binary: 'nova-compute', status: 'disabled' } } });
-    expect((await call('PUT', '/os-services/disable', '2.1', { host: 'nope', binary: 'nova-compute' })).status).toBe(404);
-    const current = (await call('GET', '/os-services', '2.53')).body.services as { id: string; host: string }[];
+    const disabled = await call('PUT', '/os-services/disable', '2.1', {
+      host: 'cmp-2',
+      binary: 'nova-compute',
+    });
+    expect(disabled).toEqual({
+      status: 200,
+      body: { service: { host: 'cmp-2', binary: 'nova-compute', status: 'disabled' } },
+    });
+    expect(
+      (await call('PUT', '/os-services/disable', '2.1', { host: 'nope', binary: 'nova-compute' })).status,
+    ).toBe(404);
+    const current = (await call('GET', '/os-services', '2.53')).body.services as {
+      id: string;
+      host: string;
+    }[];
     const cmp2 = current.find((s) => s.host === 'cmp-2')!;
     expect(cmp2.id).toMatch(/^[0-9a-f-]{36}$/);
     const enabled = await call('PUT', `/os-services/${cmp2.id}`, '2.53', { status: 'enabled' });
     expect(enabled.body.service).toMatchObject({ id: cmp2.id, status: 'enabled', forced_down: false });
     expect((await call('PUT', `/os-services/${cmp2.id}`, '2.53', { disabled_reason: 'x' })).status).toBe(400);
-    expect((await call('PUT', '/os-services/enable', '2.53', { host: 'cmp-2', binary: 'nova-compute' })).status).toBe(400);
-    const hypervisors53 = (await call('GET', '/os-hypervisors?with_servers=true', '2.53')).body.hypervisors as {
+    expect(
+      (await call('PUT', '/os-services/enable', '2.53', { host: 'cmp-2', binary: 'nova-compute' })).status,
+    ).toBe(400);
+    const hypervisors53 = (await call('GET', '/os-hypervisors?with_servers=true', '2.53')).body
+      .hypervisors as {
       id: string;
       servers: unknown[];
     }[];

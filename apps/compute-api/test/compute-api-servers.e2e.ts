@@ -1,4 +1,13 @@
-import { CliCredentials, CliResult, expectEventually, jsonOf, openstack, openstackSdk, repoRoot, TestCloud } from '@stratus/testing';
+import {
+  CliCredentials,
+  CliResult,
+  expectEventually,
+  jsonOf,
+  openstack,
+  openstackSdk,
+  repoRoot,
+  TestCloud,
+} from '@stratus/testing';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +24,8 @@ type Server = Record<string, unknown> & { id: string; status: string; name: stri
   let demo: CliCredentials & { projectId: string; userId: string };
 
   const ok = (result: CliResult): string => {
-    if (result.rc !== 0) throw new Error(`openstack ${result.argv.join(' ')}:\n${result.stderr}${result.stdout}`);
+    if (result.rc !== 0)
+      throw new Error(`openstack ${result.argv.join(' ')}:\n${result.stderr}${result.stdout}`);
     return result.stdout;
   };
 
@@ -33,7 +43,18 @@ type Server = Record<string, unknown> & { id: string; status: string; name: stri
     const dir = mkdtempSync(join(tmpdir(), 'stratus-image-'));
     writeFileSync(join(dir, 'disk.raw'), Buffer.alloc(1 << 20));
     const setup = await openstack(cloud.admin, [
-      ['image', 'create', '--public', '--disk-format', 'raw', '--container-format', 'bare', '--file', join(dir, 'disk.raw'), 'test_image'],
+      [
+        'image',
+        'create',
+        '--public',
+        '--disk-format',
+        'raw',
+        '--container-format',
+        'bare',
+        '--file',
+        join(dir, 'disk.raw'),
+        'test_image',
+      ],
       ['network', 'create', '--share', 'private'],
       ['subnet', 'create', '--network', 'private', '--subnet-range', '10.20.0.0/24', 'private-subnet'],
       ['flavor', 'create', '--id', '1', '--vcpus', '1', '--ram', '512', '--disk', '1', 'small'],
@@ -80,8 +101,26 @@ print("deleted")
     writeFileSync(join(dir, 'user-data'), '#cloud-config\nhostname: web\n');
     const results = await openstack(demo, [
       ['keypair', 'create', 'mykey'],
-      ['server', 'create', '--image', 'test_image', '--flavor', 'small', '--network', 'private', '--key-name', 'mykey',
-        '--property', 'role=web', '--user-data', join(dir, 'user-data'), '--wait', 'web-1', '-f', 'json'],
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        '--key-name',
+        'mykey',
+        '--property',
+        'role=web',
+        '--user-data',
+        join(dir, 'user-data'),
+        '--wait',
+        'web-1',
+        '-f',
+        'json',
+      ],
       ['server', 'list', '-f', 'json'],
       ['server', 'show', 'web-1', '-f', 'json'],
       ['server', 'reboot', 'web-1'],
@@ -92,7 +131,9 @@ print("deleted")
     expect(jsonOf<{ Name: string; Status: string; Image: string; Flavor: string }[]>(results[2])).toEqual([
       expect.objectContaining({ Name: 'web-1', Status: 'ACTIVE', Image: 'test_image', Flavor: 'small' }),
     ]);
-    expect(jsonOf<{ addresses: Record<string, string[]> }>(results[3]).addresses.private[0]).toMatch(/^10\.20\.0\./);
+    expect(jsonOf<{ addresses: Record<string, string[]> }>(results[3]).addresses.private[0]).toMatch(
+      /^10\.20\.0\./,
+    );
     ok(results[4]);
     const id = created.id;
     await expectServer(demo, id, 'ACTIVE');
@@ -117,12 +158,24 @@ print("deleted")
     expect(ok(consoleLog).length).toBeGreaterThan(0);
     const listed = jsonOf<{ Action: string; 'Request ID': string }[]>(events);
     expect(listed.map((e) => e.Action)).toEqual([
-      'resume', 'suspend', 'unpause', 'pause', 'start', 'stop', 'reboot', 'reboot', 'create',
+      'resume',
+      'suspend',
+      'unpause',
+      'pause',
+      'start',
+      'stop',
+      'reboot',
+      'reboot',
+      'create',
     ]);
     const [shown] = await openstack(cloud.admin, [
       ['server', 'event', 'show', id, listed.at(-1)!['Request ID'], '-f', 'json'],
     ]);
-    expect(jsonOf<{ events: { event: string; result: string }[] }>(shown).events.map((e) => `${e.event}:${e.result}`)).toEqual([
+    expect(
+      jsonOf<{ events: { event: string; result: string }[] }>(shown).events.map(
+        (e) => `${e.event}:${e.result}`,
+      ),
+    ).toEqual([
       'conductor_schedule_and_build_instances:Success',
       'compute__do_build_and_run_instance:Success',
     ]);
@@ -160,7 +213,14 @@ print("deleted")
     expect(reverted.flavor).toMatchObject({ id: '2' });
     const [actions] = await openstack(demo, [['server', 'event', 'list', id, '-f', 'json']]);
     expect(jsonOf<{ Action: string }[]>(actions).map((a) => a.Action)).toEqual([
-      'revertResize', 'resize', 'confirmResize', 'resize', 'rebuild', 'unlock', 'lock', 'create',
+      'revertResize',
+      'resize',
+      'confirmResize',
+      'resize',
+      'rebuild',
+      'unlock',
+      'lock',
+      'create',
     ]);
     ok((await openstack(demo, [['server', 'delete', id]]))[0]);
     await expectGone(demo, id);
@@ -186,7 +246,11 @@ print("deleted")
       ['server', 'show', 'meta-2', '-f', 'json'],
     ]);
     for (const i of [0, 1, 2, 3, 6, 7]) ok(changes[i]);
-    type Detail = Server & { properties: unknown; security_groups: { name: string }[]; addresses: Record<string, string[]> };
+    type Detail = Server & {
+      properties: unknown;
+      security_groups: { name: string }[];
+      addresses: Record<string, string[]>;
+    };
     const shown = jsonOf<Detail>(changes[4]);
     expect(shown.properties).toEqual({ b: '2' });
     expect(shown.security_groups.map((g) => g.name).sort()).toEqual(['default', 'web']);
@@ -197,26 +261,49 @@ print("deleted")
     expect(after.addresses.private).toHaveLength(1);
 
     // openstackclient keeps the first command's compute microversion for its whole process.
-    const [tagged] = await openstack(demo, [['--os-compute-api-version', '2.26', 'server', 'set', '--tag', 'blue', id]]);
+    const [tagged] = await openstack(demo, [
+      ['--os-compute-api-version', '2.26', 'server', 'set', '--tag', 'blue', id],
+    ]);
     ok(tagged);
-    const [byTag] = await openstack(demo, [['--os-compute-api-version', '2.26', 'server', 'list', '--tags', 'blue', '-f', 'json']]);
+    const [byTag] = await openstack(demo, [
+      ['--os-compute-api-version', '2.26', 'server', 'list', '--tags', 'blue', '-f', 'json'],
+    ]);
     expect(jsonOf<{ Name: string }[]>(byTag).map((s) => s.Name)).toEqual(['meta-2']);
     ok((await openstack(demo, [['server', 'delete', id]]))[0]);
     await expectGone(demo, id);
   });
 
   it('places two servers of an anti-affinity group on two hosts', async () => {
-    const [group] = await openstack(demo, [['server', 'group', 'create', '--policy', 'anti-affinity', 'spread', '-f', 'json']]);
+    const [group] = await openstack(demo, [
+      ['server', 'group', 'create', '--policy', 'anti-affinity', 'spread', '-f', 'json'],
+    ]);
     const groupId = jsonOf<{ id: string }>(group).id;
     const first = await boot(demo, 'spread-1', '--hint', `group=${groupId}`);
     const second = await boot(demo, 'spread-2', '--hint', `group=${groupId}`);
     const [members] = await openstack(demo, [['server', 'group', 'show', 'spread', '-f', 'json']]);
     expect(jsonOf<{ members: string[] }>(members).members.sort()).toEqual([first.id, second.id].sort());
-    const shown = await openstack(cloud.admin, [first.id, second.id].map((id) => ['server', 'show', id, '-f', 'json']));
+    const shown = await openstack(
+      cloud.admin,
+      [first.id, second.id].map((id) => ['server', 'show', id, '-f', 'json']),
+    );
     const hosts = shown.map((r) => jsonOf<Record<string, string>>(r)['OS-EXT-SRV-ATTR:host']);
     expect(hosts.sort()).toEqual(['cmp-1', 'cmp-2']);
     const [third] = await openstack(demo, [
-      ['server', 'create', '--image', 'test_image', '--flavor', 'small', '--network', 'private', '--hint', `group=${groupId}`, 'spread-3', '-f', 'json'],
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        '--hint',
+        `group=${groupId}`,
+        'spread-3',
+        '-f',
+        'json',
+      ],
     ]);
     const failed = await expectServer(demo, jsonOf<Server>(third).id, 'ERROR');
     expect(failed.fault).toMatchObject({
@@ -235,11 +322,25 @@ print("deleted")
       ['server', 'create', '--image', 'test_image', '--flavor', 'small', '--network', 'private', 'extra'],
     ]);
     expect(extra.rc).not.toBe(0);
-    expect(extra.stderr).toContain('Quota exceeded for instances: Requested 1, but already used 1 of 1 instances (HTTP 403)');
+    expect(extra.stderr).toContain(
+      'Quota exceeded for instances: Requested 1, but already used 1 of 1 instances (HTTP 403)',
+    );
     ok((await openstack(quoted, [['server', 'delete', only.id]]))[0]);
 
     const [huge] = await openstack(demo, [
-      ['server', 'create', '--image', 'test_image', '--flavor', 'huge', '--network', 'private', 'too-big', '-f', 'json'],
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'huge',
+        '--network',
+        'private',
+        'too-big',
+        '-f',
+        'json',
+      ],
     ]);
     const failed = await expectServer(demo, jsonOf<Server>(huge).id, 'ERROR');
     expect(failed).toMatchObject({ 'OS-EXT-STS:task_state': null, fault: { code: 500 } });
@@ -282,16 +383,26 @@ print("deleted")
     const post = async (body: unknown, version = '2.53') => {
       const response = await fetch(`${api}/v2.1/servers`, {
         method: 'POST',
-        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'OpenStack-API-Version': `compute ${version}` },
+        headers: {
+          'X-Auth-Token': token,
+          'Content-Type': 'application/json',
+          'OpenStack-API-Version': `compute ${version}`,
+        },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as { badRequest?: { message: string } } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { badRequest?: { message: string } },
+      };
     };
     const server = { name: 'x', imageRef: imageId, flavorRef: '1', networks: [{ uuid: networkId }] };
     const cases: [unknown, string][] = [
       [{ server: { ...server, flavorRef: 'nope' } }, 'Invalid flavorRef provided.'],
       [{ server: { ...server, imageRef: '6a5a4f2e-0000-4000-8000-000000000000' } }, 'could not be found'],
-      [{ server: { ...server, networks: [{ uuid: '6a5a4f2e-0000-4000-8000-000000000001' }] } }, 'could not be found'],
+      [
+        { server: { ...server, networks: [{ uuid: '6a5a4f2e-0000-4000-8000-000000000001' }] } },
+        'could not be found',
+      ],
       [{ server: { ...server, networks: [{ uuid: 'not-a-uuid' }] } }, 'networks'],
       [{ server: { ...server, networks: undefined } }, 'networks'],
       [{ server: { ...server, key_name: 'missing' } }, 'Invalid key_name provided.'],
@@ -311,6 +422,99 @@ print("deleted")
       body: JSON.stringify({ reboot: { type: 'SOFT' } }),
     });
     expect(action.status).toBe(404);
+  });
+
+  it('creates several servers at once and pages and filters the list', async () => {
+    const lister = await cloud.createProjectUser('lister');
+    const [created] = await openstack(lister, [
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        '--min',
+        '3',
+        '--max',
+        '3',
+        'batch',
+        '-f',
+        'json',
+      ],
+    ]);
+    ok(created);
+    const token = await cloud.token(lister);
+    const get = async (query: string) => {
+      const response = await fetch(`${api}/v2.1/servers/detail${query}`, {
+        headers: { 'X-Auth-Token': token },
+      });
+      return (await response.json()) as {
+        servers: Server[];
+        servers_links?: { rel: string; href: string }[];
+      };
+    };
+    const all = await expectEventually(
+      async () => {
+        const { servers } = await get('?status=ACTIVE');
+        expect(servers).toHaveLength(3);
+        return servers;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(all.map((s) => s.name).sort()).toEqual(['batch-1', 'batch-2', 'batch-3']);
+    const first = await get('?limit=2');
+    expect(first.servers).toHaveLength(2);
+    const next = new URL(first.servers_links![0].href);
+    expect(next.searchParams.get('marker')).toBe(first.servers[1].id);
+    const second = await get(`?limit=2&marker=${first.servers[1].id}`);
+    expect(second.servers).toHaveLength(1);
+    expect(second.servers_links).toBeUndefined();
+    expect((await get('?name=^batch-[12]$')).servers.map((s) => s.name).sort()).toEqual([
+      'batch-1',
+      'batch-2',
+    ]);
+    expect((await get('?status=SHUTOFF')).servers).toEqual([]);
+    expect((await get('?flavor=1')).servers).toHaveLength(3);
+    const before = new Date(Date.now() - 1000).toISOString();
+    ok((await openstack(lister, [['server', 'delete', 'batch-3']]))[0]);
+    await expectEventually(
+      async () => {
+        const { servers } = await get(`?changes-since=${before}`);
+        expect(servers.find((s) => s.name === 'batch-3')?.status).toBe('DELETED');
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect((await get('')).servers).toHaveLength(2);
+    ok((await openstack(lister, [['server', 'delete', 'batch-1', 'batch-2']]))[0]);
+  });
+
+  it('ends a build whose host does not answer in ERROR with a fault, never in BUILD', async () => {
+    await cloud.service('compute-agent').stop();
+    const [created] = await openstack(demo, [
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        'orphan',
+        '-f',
+        'json',
+      ],
+    ]);
+    const failed = await expectServer(demo, jsonOf<Server>(created).id, 'ERROR');
+    expect(failed.fault).toMatchObject({
+      code: 500,
+      message: expect.stringContaining('Exceeded maximum number of retries'),
+    });
+    ok((await openstack(demo, [['server', 'delete', failed.id]]))[0]);
+    await expectGone(demo, failed.id);
   });
 
   /** Polls the API, not the CLI: a CLI --wait sleeps five seconds between looks. */
@@ -341,7 +545,20 @@ print("deleted")
   /** Starts a server with the CLI and waits for it through the API. */
   async function boot(credentials: CliCredentials, name: string, ...extra: string[]): Promise<Server> {
     const [created] = await openstack(credentials, [
-      ['server', 'create', '--image', 'test_image', '--flavor', 'small', '--network', 'private', ...extra, name, '-f', 'json'],
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        ...extra,
+        name,
+        '-f',
+        'json',
+      ],
     ]);
     return expectServer(credentials, jsonOf<Server>(created).id, 'ACTIVE');
   }

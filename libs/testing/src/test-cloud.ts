@@ -29,7 +29,9 @@ export class TestCloud {
     const ports = new Map<string, number>();
     for (const service of ['identity', ...services.filter((s) => s !== 'identity')])
       ports.set(service, await freePort());
-    const urls = Object.fromEntries([...ports].map(([service, port]) => [service, `http://127.0.0.1:${port}`]));
+    const urls = Object.fromEntries(
+      [...ports].map(([service, port]) => [service, `http://127.0.0.1:${port}`]),
+    );
     const settings = typeof extraEnv === 'function' ? extraEnv(urls) : extraEnv;
     const catalog = [...ports.entries()].flatMap(
       ([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? [],

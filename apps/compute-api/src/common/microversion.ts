@@ -34,8 +34,7 @@ export const VERSION_HEADER = 'OpenStack-API-Version';
 export const LEGACY_VERSION_HEADER = 'X-OpenStack-Nova-API-Version';
 
 export type MicroversionRequest =
-  | { ok: true; version: Microversion }
-  | { ok: false; status: 400 | 406; message: string };
+  { ok: true; version: Microversion } | { ok: false; status: 400 | 406; message: string };
 
 type Headers = Record<string, string | string[] | undefined>;
 

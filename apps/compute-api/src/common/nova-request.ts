@@ -77,11 +77,16 @@ export class LinkBuilder {
   }
 
   /** The `<collection>_links` next page, keeping the request's other query parameters. */
-  next(collection: string, query: Record<string, unknown>, marker: string | number): { rel: string; href: string } {
+  next(
+    collection: string,
+    query: Record<string, unknown>,
+    marker: string | number,
+  ): { rel: string; href: string } {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query).sort(([a], [b]) => a.localeCompare(b))) {
       if (key === 'marker') continue;
-      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') params.append(key, v);
+      for (const v of Array.isArray(value) ? value : [value])
+        if (typeof v === 'string') params.append(key, v);
     }
     params.append('marker', String(marker));
     return { rel: 'next', href: `${this.base}${API_PREFIX}/${collection}?${params.toString()}` };

@@ -32,10 +32,7 @@ export const serverNameParam = z
   .max(255)
   .refine((s) => s.trim().length > 0, 'the name must not be blank');
 
-export const metadataParam = z.record(
-  z.string().min(1).max(255),
-  z.string().max(255),
-);
+export const metadataParam = z.record(z.string().min(1).max(255), z.string().max(255));
 
 export const uuidParam = z
   .string()

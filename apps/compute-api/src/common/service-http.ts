@@ -26,10 +26,14 @@ export async function callService(
     throw new DomainError(ErrorCode.Unavailable, `The ${service} service is not reachable: ${String(error)}`);
   }
   const text = await response.text();
-  if (response.status === 404) throw new DomainError(ErrorCode.NotFound, `Not found in the ${service} service.`);
-  if (response.status === 403) throw new DomainError(ErrorCode.Forbidden, `Not allowed by the ${service} service.`);
-  if (response.status === 409) throw new DomainError(ErrorCode.Conflict, `The ${service} service refused: conflict.`);
-  if (response.status === 413) throw new DomainError(ErrorCode.Forbidden, `Quota exceeded in the ${service} service.`);
+  if (response.status === 404)
+    throw new DomainError(ErrorCode.NotFound, `Not found in the ${service} service.`);
+  if (response.status === 403)
+    throw new DomainError(ErrorCode.Forbidden, `Not allowed by the ${service} service.`);
+  if (response.status === 409)
+    throw new DomainError(ErrorCode.Conflict, `The ${service} service refused: conflict.`);
+  if (response.status === 413)
+    throw new DomainError(ErrorCode.Forbidden, `Quota exceeded in the ${service} service.`);
   if (response.status >= 400) {
     throw new DomainError(ErrorCode.Unavailable, `The ${service} service answered ${response.status}.`);
   }

@@ -9,9 +9,7 @@ import type { FlavorProjectEntity } from './flavor.entity';
 import { FlavorsService } from './flavors.service';
 
 const specKey = z.string().regex(/^[a-zA-Z0-9-_:. ]{1,255}$/, 'invalid extra spec key');
-const specValue = z
-  .union([z.string().max(255), z.number(), z.boolean()])
-  .transform((v) => String(v));
+const specValue = z.union([z.string().max(255), z.number(), z.boolean()]).transform((v) => String(v));
 const specsSchema = z.object({ extra_specs: z.record(specKey, specValue) }).strict();
 
 const accessAction = z.union([

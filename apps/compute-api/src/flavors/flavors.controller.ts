@@ -50,13 +50,21 @@ export class FlavorsController {
   ) {}
 
   @Get()
-  async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @Links() links: LinkBuilder) {
+  async list(
+    @Auth() auth: AuthContext,
+    @Query() query: Record<string, unknown>,
+    @Links() links: LinkBuilder,
+  ) {
     const page = await this.page(auth, query, links);
     return { flavors: page.items.map((f) => flavorSummary(f, links)), ...page.links };
   }
 
   @Get('detail')
-  async detail(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @Links() links: LinkBuilder) {
+  async detail(
+    @Auth() auth: AuthContext,
+    @Query() query: Record<string, unknown>,
+    @Links() links: LinkBuilder,
+  ) {
     const page = await this.page(auth, query, links, 'flavors/detail');
     return { flavors: page.items.map((f) => flavorDetail(f, links)), ...page.links };
   }
@@ -145,4 +153,3 @@ function intFilter(value: unknown, name: string): number | undefined {
   if (!/^\d+$/.test(text)) throw badRequest(`Invalid ${name} filter [${text}]`);
   return Number(text);
 }
-

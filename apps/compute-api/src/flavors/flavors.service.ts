@@ -57,9 +57,7 @@ export class FlavorsService {
     const all = await this.flavors.find();
     const accessible =
       filter.isPublic !== false && filter.projectId
-        ? new Set(
-            (await this.access.findBy({ projectId: filter.projectId })).map((a) => a.flavorId),
-          )
+        ? new Set((await this.access.findBy({ projectId: filter.projectId })).map((a) => a.flavorId))
         : new Set<string>();
     const key = FLAVOR_SORT_KEYS[filter.sortKey];
     const direction = filter.sortDir === 'asc' ? 1 : -1;

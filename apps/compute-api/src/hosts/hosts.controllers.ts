@@ -134,11 +134,20 @@ export class HypervisorsController {
   async uptime(@Auth() auth: AuthContext, @Param('id') id: string, @ApiVersion() version: Microversion) {
     computePolicy.admin(auth, 'os_compute_api:os-hypervisors:uptime');
     await this.show(auth, id, {}, version);
-    throw new DomainError(ErrorCode.Internal, 'Virt driver does not implement uptime function.', 'NotImplemented', 501);
+    throw new DomainError(
+      ErrorCode.Internal,
+      'Virt driver does not implement uptime function.',
+      'NotImplemented',
+      501,
+    );
   }
 
   @Get(':pattern/search')
-  async search(@Auth() auth: AuthContext, @Param('pattern') pattern: string, @ApiVersion() version: Microversion) {
+  async search(
+    @Auth() auth: AuthContext,
+    @Param('pattern') pattern: string,
+    @ApiVersion() version: Microversion,
+  ) {
     computePolicy.admin(auth, 'os_compute_api:os-hypervisors:search');
     this.requireBefore253(version);
     const hosts = this.matching(await this.hosts.list(), pattern);
@@ -146,13 +155,20 @@ export class HypervisorsController {
   }
 
   @Get(':pattern/servers')
-  async servers(@Auth() auth: AuthContext, @Param('pattern') pattern: string, @ApiVersion() version: Microversion) {
+  async servers(
+    @Auth() auth: AuthContext,
+    @Param('pattern') pattern: string,
+    @ApiVersion() version: Microversion,
+  ) {
     computePolicy.admin(auth, 'os_compute_api:os-hypervisors:servers');
     this.requireBefore253(version);
     const hosts = this.matching(await this.hosts.list(), pattern);
     const servers = await this.serversOn(hosts);
     return {
-      hypervisors: hosts.map((h) => ({ ...hypervisorSummary(h, version), servers: servers.get(h.host) ?? [] })),
+      hypervisors: hosts.map((h) => ({
+        ...hypervisorSummary(h, version),
+        servers: servers.get(h.host) ?? [],
+      })),
     };
   }
 
@@ -167,7 +183,9 @@ export class HypervisorsController {
     const pattern = version.atLeast('2.53') ? queryString(query.hypervisor_hostname_pattern) : undefined;
     if (pattern !== undefined) {
       if (query.limit !== undefined || query.marker !== undefined) {
-        throw badRequest('Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.');
+        throw badRequest(
+          'Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.',
+        );
       }
       hosts = this.matching(hosts, pattern);
     }
@@ -191,7 +209,9 @@ export class HypervisorsController {
         ...(servers ? { servers: servers.get(h.host) ?? [] } : {}),
       })),
       ...(more && last
-        ? { hypervisors_links: [links.next(collection, query, version.atLeast('2.53') ? last.uuid : last.id)] }
+        ? {
+            hypervisors_links: [links.next(collection, query, version.atLeast('2.53') ? last.uuid : last.id)],
+          }
         : {}),
     };
   }
@@ -241,7 +261,11 @@ export class ServicesController {
   constructor(private readonly hosts: HostsService) {}
 
   @Get()
-  async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @ApiVersion() version: Microversion) {
+  async list(
+    @Auth() auth: AuthContext,
+    @Query() query: Record<string, unknown>,
+    @ApiVersion() version: Microversion,
+  ) {
     computePolicy.admin(auth, 'os_compute_api:os-services:list');
     const host = queryString(query.host);
     const binary = queryString(query.binary);

@@ -105,8 +105,15 @@ export class HostsService implements OnModuleInit, OnApplicationShutdown {
     return this.states.get(host)?.availabilityZone || this.config.COMPUTE_DEFAULT_AVAILABILITY_ZONE;
   }
 
-  async setService(host: string, change: Partial<Omit<HostServiceState, 'updatedAt'>>): Promise<HostServiceState> {
-    const next: HostServiceState = { ...this.serviceState(host), ...change, updatedAt: new Date().toISOString() };
+  async setService(
+    host: string,
+    change: Partial<Omit<HostServiceState, 'updatedAt'>>,
+  ): Promise<HostServiceState> {
+    const next: HostServiceState = {
+      ...this.serviceState(host),
+      ...change,
+      updatedAt: new Date().toISOString(),
+    };
     if (!next.disabled) next.disabledReason = null;
     await this.serviceBucket.put(host, next);
     this.services.set(host, next);

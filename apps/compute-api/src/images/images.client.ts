@@ -73,7 +73,10 @@ export class ImagesClient {
     const query = new URLSearchParams({ ...filters, limit: '1000' });
     let next: string | undefined = `/v2/images?${query.toString()}`;
     for (let pages = 0; next && pages < 100; pages++) {
-      const body = (await this.call('GET', next, auth)) as { images: Record<string, unknown>[]; next?: string };
+      const body = (await this.call('GET', next, auth)) as {
+        images: Record<string, unknown>[];
+        next?: string;
+      };
       images.push(...body.images.map(fromGlance));
       next = body.next;
     }

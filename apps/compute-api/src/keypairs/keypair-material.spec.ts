@@ -14,7 +14,9 @@ describe('key pair material', () => {
   it('refuses what is not an OpenSSH public key', () => {
     expect(sshFingerprint('')).toBeNull();
     expect(sshFingerprint('ssh-rsa not-base64!')).toBeNull();
-    expect(sshFingerprint('ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl')).toBeNull();
+    expect(
+      sshFingerprint('ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'),
+    ).toBeNull();
     expect(sshFingerprint('foo AAAA')).toBeNull();
   });
 

@@ -64,7 +64,8 @@ export class KeypairsService {
       );
       return { keypair, privateKey: material.privateKey };
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`Key pair '${input.name}' already exists.`, 'KeyPairExists');
+      if (isUniqueViolation(error))
+        throw conflict(`Key pair '${input.name}' already exists.`, 'KeyPairExists');
       throw error;
     }
   }

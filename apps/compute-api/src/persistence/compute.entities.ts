@@ -3,11 +3,7 @@ import { FlavorEntity, FlavorProjectEntity } from '../flavors/flavor.entity';
 import { KeypairEntity } from '../keypairs/keypair.entity';
 import { QuotaEntity } from '../quotas/quota.entity';
 import { ServerGroupEntity } from '../server-groups/server-group.entity';
-import {
-  InstanceActionEntity,
-  InstanceActionEventEntity,
-  InstanceEntity,
-} from '../servers/instance.entity';
+import { InstanceActionEntity, InstanceActionEventEntity, InstanceEntity } from '../servers/instance.entity';
 
 export const COMPUTE_ENTITIES = [
   FlavorEntity,

@@ -30,7 +30,13 @@ describe('quota resources', () => {
 
   it('names the first resource over quota when even the minimum does not fit', () => {
     const limits = { ...DEFAULT_QUOTAS, instances: 2 };
-    const fit = serversThatFit(limits, { instances: 2, cores: 2, ram: 1024 }, { vcpus: 1, memoryMb: 512 }, 1, 1);
+    const fit = serversThatFit(
+      limits,
+      { instances: 2, cores: 2, ram: 1024 },
+      { vcpus: 1, memoryMb: 512 },
+      1,
+      1,
+    );
     expect(fit.over).toEqual({ resource: 'instances', requested: 1, used: 2, allowed: 2 });
   });
 });

@@ -82,7 +82,10 @@ export function serversThatFit(
   flavor: { vcpus: number; memoryMb: number },
   min: number,
   max: number,
-): { count: number; over?: { resource: 'instances' | 'cores' | 'ram'; requested: number; used: number; allowed: number } } {
+): {
+  count: number;
+  over?: { resource: 'instances' | 'cores' | 'ram'; requested: number; used: number; allowed: number };
+} {
   const each = { instances: 1, cores: flavor.vcpus, ram: flavor.memoryMb };
   let count = max;
   for (const resource of ['instances', 'cores', 'ram'] as const) {

@@ -38,7 +38,11 @@ export class QuotaSetsController {
   ) {}
 
   @Get()
-  async show(@Auth() auth: AuthContext, @Param('projectId') projectId: string, @ApiVersion() version: Microversion) {
+  async show(
+    @Auth() auth: AuthContext,
+    @Param('projectId') projectId: string,
+    @ApiVersion() version: Microversion,
+  ) {
     this.requireReadable(auth, projectId, 'os_compute_api:os-quota-sets:show');
     return { quota_set: { id: projectId, ...quotaSetFields(await this.quotas.limits(projectId), version) } };
   }
@@ -60,7 +64,11 @@ export class QuotaSetsController {
   }
 
   @Get('defaults')
-  defaults(@Auth() auth: AuthContext, @Param('projectId') projectId: string, @ApiVersion() version: Microversion) {
+  defaults(
+    @Auth() auth: AuthContext,
+    @Param('projectId') projectId: string,
+    @ApiVersion() version: Microversion,
+  ) {
     computePolicy.reader(auth, 'os_compute_api:os-quota-sets:defaults');
     return { quota_set: { id: projectId, ...quotaSetFields(this.quotas.defaults(), version) } };
   }

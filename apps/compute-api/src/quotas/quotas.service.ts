@@ -99,7 +99,8 @@ export class QuotasService {
 
   async checkMetadata(projectId: string, items: number): Promise<void> {
     const allowed = (await this.limits(projectId)).metadata_items;
-    if (allowed >= 0 && items > allowed) throw overQuota(`Maximum number of metadata items exceeds ${allowed}`);
+    if (allowed >= 0 && items > allowed)
+      throw overQuota(`Maximum number of metadata items exceeds ${allowed}`);
   }
 
   async checkKeypairs(projectId: string, userId: string): Promise<void> {

@@ -64,7 +64,11 @@ export class SecurityGroupsProxyController {
   constructor(@Inject(COMPUTE_CONFIG) private readonly config: ComputeApiConfig) {}
 
   @Get()
-  async list(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @ApiVersion() version: Microversion) {
+  async list(
+    @Auth() auth: AuthContext,
+    @Query() query: Record<string, unknown>,
+    @ApiVersion() version: Microversion,
+  ) {
     const projectId = this.requireProxy(auth, version);
     const groups = await this.groups(auth);
     const names = new Map(groups.map((g) => [g.id, g]));

@@ -15,9 +15,7 @@ function createSchema(version: Microversion) {
     : (['affinity', 'anti-affinity'] as const);
   return z
     .object({
-      server_group: z
-        .object({ name: nameParam, policies: z.array(z.enum(policies)).length(1) })
-        .strict(),
+      server_group: z.object({ name: nameParam, policies: z.array(z.enum(policies)).length(1) }).strict(),
     })
     .strict();
 }

@@ -66,7 +66,8 @@ export class ServerGroupsService {
       select: { uuid: true, serverGroupId: true, id: true },
       order: { id: 'ASC' },
     });
-    for (const row of rows) members.set(row.serverGroupId!, [...(members.get(row.serverGroupId!) ?? []), row.uuid]);
+    for (const row of rows)
+      members.set(row.serverGroupId!, [...(members.get(row.serverGroupId!) ?? []), row.uuid]);
     return members;
   }
 }

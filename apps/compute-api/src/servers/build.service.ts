@@ -138,7 +138,13 @@ export class BuildService {
       taskState: TaskState.NETWORKING,
       operationDeadline: this.deadline(),
     };
-    if (!(await this.store.transition(uuid, { pendingOperation: 'build', buildAttempts: instance.buildAttempts }, change))) {
+    if (
+      !(await this.store.transition(
+        uuid,
+        { pendingOperation: 'build', buildAttempts: instance.buildAttempts },
+        change,
+      ))
+    ) {
       await this.release(uuid, choice.host);
       return;
     }
@@ -146,7 +152,8 @@ export class BuildService {
     try {
       const vifs = await this.network.bind(instance, choice.host);
       const spawning = { vifs, taskState: TaskState.SPAWNING };
-      if (!(await this.store.transition(uuid, { pendingOperation: 'build', host: choice.host }, spawning))) return;
+      if (!(await this.store.transition(uuid, { pendingOperation: 'build', host: choice.host }, spawning)))
+        return;
       Object.assign(instance, spawning);
       await this.actions.startEvent(uuid, BUILD_ACTION, BUILD_EVENT, choice.host);
       await this.rpc.request(BuildInstance(choice.host), this.buildRequest(instance));
@@ -160,7 +167,12 @@ export class BuildService {
    * A build on `host` failed: give the claim back, then retry on the next alternate that can still
    * be claimed, or end in ERROR. Call with the instance's mutex held.
    */
-  async attemptFailed(uuid: string, host: string, fault: InstanceFault, rescheduleable: boolean): Promise<void> {
+  async attemptFailed(
+    uuid: string,
+    host: string,
+    fault: InstanceFault,
+    rescheduleable: boolean,
+  ): Promise<void> {
     const instance = await this.store.find(uuid);
     if (!instance || instance.host !== host || !this.building(instance)) return;
     await this.actions.finishEvent(uuid, BUILD_ACTION, BUILD_EVENT, { ok: false, traceback: fault.message });
@@ -232,7 +244,10 @@ export class BuildService {
       },
     );
     if (!failed) return;
-    await this.actions.finishEvent(instance.uuid, BUILD_ACTION, BUILD_EVENT, { ok: false, traceback: fault.message });
+    await this.actions.finishEvent(instance.uuid, BUILD_ACTION, BUILD_EVENT, {
+      ok: false,
+      traceback: fault.message,
+    });
     await this.release(instance.uuid, instance.host ?? undefined);
     await this.network.release(instance.vifs);
   }
@@ -245,7 +260,9 @@ export class BuildService {
     try {
       await this.rpc.request(ReleaseAllocation, { instanceUuid, host, buildFailed });
     } catch (error) {
-      this.logger.warn(`could not release the claim of ${instanceUuid} on ${host ?? 'any host'}: ${String(error)}`);
+      this.logger.warn(
+        `could not release the claim of ${instanceUuid} on ${host ?? 'any host'}: ${String(error)}`,
+      );
     }
   }
 
@@ -286,7 +303,9 @@ export class BuildService {
       differentHost: hints.differentHost,
     };
     if (first.serverGroupId) {
-      const group = await this.store.repository.manager.findOneBy(ServerGroupEntity, { id: first.serverGroupId });
+      const group = await this.store.repository.manager.findOneBy(ServerGroupEntity, {
+        id: first.serverGroupId,
+      });
       if (group) {
         const members = await this.store.repository.find({
           where: { serverGroupId: group.id, deleted: false },

@@ -16,10 +16,14 @@ export interface ActionStart {
 export class InstanceActionsService {
   constructor(
     @InjectRepository(InstanceActionEntity) private readonly actions: Repository<InstanceActionEntity>,
-    @InjectRepository(InstanceActionEventEntity) private readonly events: Repository<InstanceActionEventEntity>,
+    @InjectRepository(InstanceActionEventEntity)
+    private readonly events: Repository<InstanceActionEventEntity>,
   ) {}
 
-  async start(start: ActionStart, event?: { name: string; host?: string | null }): Promise<InstanceActionEntity> {
+  async start(
+    start: ActionStart,
+    event?: { name: string; host?: string | null },
+  ): Promise<InstanceActionEntity> {
     const now = new Date();
     const action = await this.actions.save(
       this.actions.create({ ...start, startTime: now, finishTime: null, message: null, updatedAt: now }),
@@ -63,7 +67,11 @@ export class InstanceActionsService {
     const now = new Date();
     await this.events.update(
       { id: open.id },
-      { finishTime: now, result: outcome.ok ? 'Success' : 'Error', traceback: outcome.ok ? null : outcome.traceback },
+      {
+        finishTime: now,
+        result: outcome.ok ? 'Success' : 'Error',
+        traceback: outcome.ok ? null : outcome.traceback,
+      },
     );
     await this.actions.update(
       { id: parent.id },
@@ -81,7 +89,10 @@ export class InstanceActionsService {
   ): Promise<{ action: InstanceActionEntity; events: InstanceActionEventEntity[] } | null> {
     const action = await this.actions.findOneBy({ instanceUuid, requestId });
     if (!action) return null;
-    return { action, events: await this.events.find({ where: { actionId: action.id }, order: { id: 'ASC' } }) };
+    return {
+      action,
+      events: await this.events.find({ where: { actionId: action.id }, order: { id: 'ASC' } }),
+    };
   }
 
   private latest(instanceUuid: string, action: string): Promise<InstanceActionEntity | null> {

@@ -29,8 +29,11 @@ export class InstanceEventsConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.ensureStream(COMPUTE_INSTANCE_STREAM, [InstanceUpdated], 24 * 3600 * 1000);
-    await this.bus.consumeDurable(COMPUTE_INSTANCE_STREAM, InstanceUpdated, INSTANCE_EVENTS_CONSUMER, (event) =>
-      this.build.mutex.run(event.uuid, () => this.apply(event)),
+    await this.bus.consumeDurable(
+      COMPUTE_INSTANCE_STREAM,
+      InstanceUpdated,
+      INSTANCE_EVENTS_CONSUMER,
+      (event) => this.build.mutex.run(event.uuid, () => this.apply(event)),
     );
   }
 

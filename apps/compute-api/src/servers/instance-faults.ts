@@ -13,7 +13,8 @@ export function faultRecord(fault: InstanceFault): InstanceFaultRecord {
 
 /** A fault from an error on the way: remote errors keep their status, anything else is a 500. */
 export function faultFromError(error: unknown): InstanceFault {
-  if (error instanceof DomainError) return { code: error.status >= 400 ? error.status : 500, message: error.message };
+  if (error instanceof DomainError)
+    return { code: error.status >= 400 ? error.status : 500, message: error.message };
   return { code: 500, message: error instanceof Error ? error.message : String(error) };
 }
 

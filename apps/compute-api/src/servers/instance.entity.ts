@@ -64,7 +64,8 @@ export interface SchedulerHints {
 }
 
 /** What a server is doing that the agent will finish: builds, rebuilds, resizes and deletes. */
-export type PendingOperation = 'build' | 'rebuild' | 'resize' | 'revert-resize' | 'delete' | 'power' | 'snapshot';
+export type PendingOperation =
+  'build' | 'rebuild' | 'resize' | 'revert-resize' | 'delete' | 'power' | 'snapshot';
 
 @Entity('instance')
 @Index('ix_instance_project', ['projectId', 'deleted'])
@@ -303,4 +304,3 @@ export class InstanceActionEventEntity {
   @Column({ type: 'varchar', length: 255, nullable: true })
   host: string | null;
 }
-

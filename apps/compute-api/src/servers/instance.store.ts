@@ -37,10 +37,10 @@ export class InstanceStore {
     expected: FindOptionsWhere<InstanceEntity>,
     change: Partial<InstanceEntity>,
   ): Promise<boolean> {
-    const result = await this.repository.update(
-      { ...expected, uuid },
-      { ...change, updatedAt: new Date() } as Parameters<Repository<InstanceEntity>['update']>[1],
-    );
+    const result = await this.repository.update({ ...expected, uuid }, {
+      ...change,
+      updatedAt: new Date(),
+    } as Parameters<Repository<InstanceEntity>['update']>[1]);
     return (result.affected ?? 0) > 0;
   }
 }

@@ -18,7 +18,12 @@ function defaultBridge(networkId: string): string {
   return `brq${networkId.slice(0, 11)}`;
 }
 
-function vifOf(port: PortRef, networkName: string, createdByCompute: boolean, tag: string | null): InstanceVif {
+function vifOf(
+  port: PortRef,
+  networkName: string,
+  createdByCompute: boolean,
+  tag: string | null,
+): InstanceVif {
   const bridge = port.binding.vifDetails.bridge_name;
   return {
     portId: port.id,
@@ -55,7 +60,14 @@ export class NetworkAllocator {
       for (const request of requested) {
         if (request.portId) {
           const port = await this.rpc.request(GetPort, { portId: request.portId });
-          vifs.push(vifOf(port, await this.networkName(port.networkId, instance.projectId, names), false, request.tag ?? null));
+          vifs.push(
+            vifOf(
+              port,
+              await this.networkName(port.networkId, instance.projectId, names),
+              false,
+              request.tag ?? null,
+            ),
+          );
           continue;
         }
         const port = await this.rpc.request(CreatePort, {
@@ -66,7 +78,14 @@ export class NetworkAllocator {
           fixedIps: request.fixedIp ? [{ ipAddress: request.fixedIp }] : undefined,
           securityGroups: instance.securityGroups,
         });
-        vifs.push(vifOf(port, await this.networkName(port.networkId, instance.projectId, names), true, request.tag ?? null));
+        vifs.push(
+          vifOf(
+            port,
+            await this.networkName(port.networkId, instance.projectId, names),
+            true,
+            request.tag ?? null,
+          ),
+        );
       }
     } catch (error) {
       await this.release(vifs);
@@ -124,12 +143,21 @@ export class NetworkAllocator {
     }));
   }
 
-  async vifForPort(portId: string, projectId: string, createdByCompute: boolean, tag: string | null): Promise<InstanceVif> {
+  async vifForPort(
+    portId: string,
+    projectId: string,
+    createdByCompute: boolean,
+    tag: string | null,
+  ): Promise<InstanceVif> {
     const port = await this.rpc.request(GetPort, { portId });
     return vifOf(port, await this.networkName(port.networkId, projectId, new Map()), createdByCompute, tag);
   }
 
-  private async networkName(networkId: string, projectId: string, cache: Map<string, string>): Promise<string> {
+  private async networkName(
+    networkId: string,
+    projectId: string,
+    cache: Map<string, string>,
+  ): Promise<string> {
     const known = cache.get(networkId);
     if (known !== undefined) return known;
     const network = await this.rpc.request(GetNetwork, { networkId, projectId });

@@ -64,7 +64,12 @@ export class OperationSweeper implements OnApplicationBootstrap, OnApplicationSh
     switch (instance.pendingOperation) {
       case 'build':
         if (instance.host) {
-          return this.build.attemptFailed(instance.uuid, instance.host, timeoutFault(instance.uuid, 'build', seconds), true);
+          return this.build.attemptFailed(
+            instance.uuid,
+            instance.host,
+            timeoutFault(instance.uuid, 'build', seconds),
+            true,
+          );
         }
         return this.build.fail(instance, timeoutFault(instance.uuid, 'build', seconds));
       case 'delete':
@@ -72,7 +77,10 @@ export class OperationSweeper implements OnApplicationBootstrap, OnApplicationSh
       case 'rebuild':
       case 'resize':
       case 'revert-resize':
-        return this.operations.recreateFailed(instance, timeoutFault(instance.uuid, instance.pendingOperation, seconds));
+        return this.operations.recreateFailed(
+          instance,
+          timeoutFault(instance.uuid, instance.pendingOperation, seconds),
+        );
       case 'power':
       case 'snapshot':
         return this.operations.endWithoutChange(instance.uuid, instance.pendingOperation);

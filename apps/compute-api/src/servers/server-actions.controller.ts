@@ -34,7 +34,14 @@ const POWER: Record<string, PowerAction> = {
 };
 
 const consoleLength = z
-  .union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number), z.null()])
+  .union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+    z.null(),
+  ])
   .optional();
 
 /** POST /servers/{id}/action: Nova's server actions, one per request body. */
@@ -78,9 +85,16 @@ export class ServerActionsController {
     }
     switch (name) {
       case 'reboot': {
-        const { type } = parseBody(z.object({ type: z.enum(['SOFT', 'HARD', 'soft', 'hard']) }).strict(), argument);
+        const { type } = parseBody(
+          z.object({ type: z.enum(['SOFT', 'HARD', 'soft', 'hard']) }).strict(),
+          argument,
+        );
         requireUnlocked(instance, auth);
-        await this.operations.power(instance, type.toUpperCase() === 'HARD' ? 'reboot-hard' : 'reboot-soft', requester);
+        await this.operations.power(
+          instance,
+          type.toUpperCase() === 'HARD' ? 'reboot-hard' : 'reboot-soft',
+          requester,
+        );
         return;
       }
       case 'lock':
@@ -122,10 +136,20 @@ export class ServerActionsController {
         await this.operations.start(
           instance,
           'revert-resize',
-          { flavor: instance.oldFlavor ?? instance.flavor, oldFlavor: instance.flavor, taskState: TaskState.RESIZE_REVERTING, operationToken: auth.token },
+          {
+            flavor: instance.oldFlavor ?? instance.flavor,
+            oldFlavor: instance.flavor,
+            taskState: TaskState.RESIZE_REVERTING,
+            operationToken: auth.token,
+          },
           { action: 'revertResize', vmStates: [VmState.RESIZED] },
         );
-        await this.operations.record(instance, requester, RECREATE['revert-resize'].action, RECREATE['revert-resize'].event);
+        await this.operations.record(
+          instance,
+          requester,
+          RECREATE['revert-resize'].action,
+          RECREATE['revert-resize'].event,
+        );
         this.operations.recreate(instance, 'revert-resize');
         return;
       }
@@ -134,13 +158,18 @@ export class ServerActionsController {
       case 'os-getConsoleOutput': {
         const { length } = parseBody(z.object({ length: consoleLength }).strict(), argument);
         if (length !== undefined && length !== null && length < -1) {
-          throw badRequest('Invalid input for field/attribute length. length must be -1 or a positive integer.');
+          throw badRequest(
+            'Invalid input for field/attribute length. length must be -1 or a positive integer.',
+          );
         }
         if (!instance.host || instance.vmState === VmState.BUILDING) {
           throw conflict(`Instance ${instance.uuid} is not ready yet.`, 'InstanceNotReady');
         }
         const lines = length === undefined || length === null || length === -1 ? undefined : length;
-        const { output } = await this.rpc.request(GetConsoleOutput(instance.host), { uuid: instance.uuid, lines });
+        const { output } = await this.rpc.request(GetConsoleOutput(instance.host), {
+          uuid: instance.uuid,
+          lines,
+        });
         response.status(200);
         return { output };
       }
@@ -168,11 +197,14 @@ export class ServerActionsController {
     requireUnlocked(instance, requester.auth);
     requireState(instance, 'rebuild', { vmStates: [VmState.ACTIVE, VmState.STOPPED, VmState.ERROR] });
     if (!instance.host) {
-      throw conflict(`Cannot 'rebuild' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`);
+      throw conflict(
+        `Cannot 'rebuild' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`,
+      );
     }
     const imageId = rebuild.imageRef.split('/').pop()!;
     const image = await this.servers.imageFor(imageId, requester.auth, instance.flavor);
-    if (rebuild.metadata) await this.quotas.checkMetadata(instance.projectId, Object.keys(rebuild.metadata).length);
+    if (rebuild.metadata)
+      await this.quotas.checkMetadata(instance.projectId, Object.keys(rebuild.metadata).length);
     const description = (rebuild as { description?: string | null }).description;
     await this.operations.start(
       instance,
@@ -207,7 +239,8 @@ export class ServerActionsController {
     );
     requireUnlocked(instance, requester.auth);
     requireState(instance, 'resize', { vmStates: [VmState.ACTIVE, VmState.STOPPED] });
-    if (!instance.host) throw conflict(`Cannot 'resize' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`);
+    if (!instance.host)
+      throw conflict(`Cannot 'resize' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`);
     let flavor;
     try {
       flavor = await this.servers.flavorFor(flavorRef, requester.auth);

@@ -74,7 +74,12 @@ export class ServerMetadataController {
   }
 
   @Put(':key')
-  async set(@Auth() auth: AuthContext, @Param('id') id: string, @Param('key') key: string, @Body() body: unknown) {
+  async set(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('key') key: string,
+    @Body() body: unknown,
+  ) {
     const { meta } = parseBody(metaBody, body);
     const keys = Object.keys(meta);
     if (keys.length > 1) throw badRequest('Request body contains too many items');
@@ -101,7 +106,10 @@ export class ServerMetadataController {
     return instance;
   }
 
-  private async write(instance: InstanceEntity, metadata: Record<string, string>): Promise<Record<string, string>> {
+  private async write(
+    instance: InstanceEntity,
+    metadata: Record<string, string>,
+  ): Promise<Record<string, string>> {
     await this.quotas.checkMetadata(instance.projectId, Object.keys(metadata).length);
     instance.metadata = metadata;
     await this.store.save(instance);
@@ -131,7 +139,8 @@ export class ServerTagsController {
     requireTags(version);
     const { tags } = parseBody(z.object({ tags: z.array(tagParam) }).strict(), body);
     const unique = [...new Set(tags)];
-    if (unique.length > MAX_TAGS) throw badRequest(`The number of tags exceeded the per-server limit ${MAX_TAGS}`);
+    if (unique.length > MAX_TAGS)
+      throw badRequest(`The number of tags exceeded the per-server limit ${MAX_TAGS}`);
     const instance = await this.changeable(auth, id, 'os_compute_api:os-server-tags:update_all');
     instance.tags = unique;
     await this.store.save(instance);
@@ -140,7 +149,11 @@ export class ServerTagsController {
 
   @Delete()
   @HttpCode(204)
-  async clear(@Auth() auth: AuthContext, @Param('id') id: string, @ApiVersion() version: Microversion): Promise<void> {
+  async clear(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @ApiVersion() version: Microversion,
+  ): Promise<void> {
     requireTags(version);
     const instance = await this.changeable(auth, id, 'os_compute_api:os-server-tags:delete_all');
     instance.tags = [];
@@ -181,7 +194,9 @@ export class ServerTagsController {
     }
     instance.tags = [...instance.tags, tag];
     await this.store.save(instance);
-    response.status(201).setHeader('Location', `${links.self('servers', id)}/tags/${encodeURIComponent(tag)}`);
+    response
+      .status(201)
+      .setHeader('Location', `${links.self('servers', id)}/tags/${encodeURIComponent(tag)}`);
   }
 
   @Delete(':tag')

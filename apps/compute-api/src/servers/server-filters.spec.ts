@@ -56,9 +56,9 @@ describe('server list filters', () => {
   it('filters on status, image and flavor references', () => {
     const running = server({ imageRef: 'img-a', flavor: { id: '2' } });
     const stopped = server({ vmState: 'stopped' });
-    expect(filterServers([running, stopped], parseServerFilter({ status: 'SHUTOFF' }, member, v('2.1')))).toEqual([
-      stopped,
-    ]);
+    expect(
+      filterServers([running, stopped], parseServerFilter({ status: 'SHUTOFF' }, member, v('2.1'))),
+    ).toEqual([stopped]);
     const byImage = parseServerFilter({ image: 'http://x/images/img-a' }, member, v('2.1'));
     expect(filterServers([running, stopped], byImage)).toEqual([running]);
     expect(filterServers([running, stopped], parseServerFilter({ flavor: '2' }, member, v('2.1')))).toEqual([
@@ -93,8 +93,12 @@ describe('server list filters', () => {
     const blue = server({ tags: ['blue'] });
     const at = v('2.26');
     expect(filterServers([red, blue], parseServerFilter({ tags: 'red,big' }, member, at))).toEqual([red]);
-    expect(filterServers([red, blue], parseServerFilter({ 'tags-any': 'blue,green' }, member, at))).toEqual([blue]);
-    expect(filterServers([red, blue], parseServerFilter({ 'not-tags-any': 'red' }, member, at))).toEqual([blue]);
+    expect(filterServers([red, blue], parseServerFilter({ 'tags-any': 'blue,green' }, member, at))).toEqual([
+      blue,
+    ]);
+    expect(filterServers([red, blue], parseServerFilter({ 'not-tags-any': 'red' }, member, at))).toEqual([
+      blue,
+    ]);
     expect(filterServers([red, blue], parseServerFilter({ tags: 'red' }, member, v('2.25')))).toHaveLength(2);
   });
 

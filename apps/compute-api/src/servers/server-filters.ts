@@ -78,7 +78,9 @@ function lastSegment(ref: string | undefined): string | undefined {
 }
 
 function tagList(value: unknown): string[] {
-  return queryStrings(value).flatMap((v) => v.split(',')).filter((t) => t !== '');
+  return queryStrings(value)
+    .flatMap((v) => v.split(','))
+    .filter((t) => t !== '');
 }
 
 export function parseServerFilter(
@@ -135,7 +137,10 @@ export function filterServers<T extends FilterableServer>(servers: T[], filter: 
     if (filter.projectId !== undefined && s.projectId !== filter.projectId) return false;
     if (filter.userId !== undefined && s.userId !== filter.userId) return false;
     if (filter.name && !filter.name.test(s.displayName)) return false;
-    if (filter.statuses.length && !matchesStatus(s.deleted ? 'deleted' : s.vmState, s.taskState, filter.statuses)) {
+    if (
+      filter.statuses.length &&
+      !matchesStatus(s.deleted ? 'deleted' : s.vmState, s.taskState, filter.statuses)
+    ) {
       return false;
     }
     if (filter.image !== undefined && s.imageRef !== filter.image) return false;

@@ -25,7 +25,11 @@ function attachSchema(version: Microversion) {
           net_id: uuidParam.optional(),
           port_id: uuidParam.optional(),
           fixed_ips: z
-            .array(z.object({ ip_address: z.string().refine((ip) => isIP(ip) !== 0, 'not an IP address') }).strict())
+            .array(
+              z
+                .object({ ip_address: z.string().refine((ip) => isIP(ip) !== 0, 'not an IP address') })
+                .strict(),
+            )
             .max(1)
             .optional(),
           ...(version.atLeast('2.49') ? { tag: tagParam.optional() } : {}),
@@ -92,18 +96,29 @@ export class ServerInterfacesController {
     const instance = await this.store.visible(id, auth);
     requireUnlocked(instance, auth);
     requireState(instance, 'attach_interface', ATTACHABLE);
-    if (!instance.host) throw conflict(`Cannot 'attach_interface' instance ${id} while it is in vm_state ${instance.vmState}`);
+    if (!instance.host)
+      throw conflict(`Cannot 'attach_interface' instance ${id} while it is in vm_state ${instance.vmState}`);
     if (request.port_id && request.net_id) throw badRequest('Must not input both network_id and port_id');
-    if (request.port_id && request.fixed_ips) throw badRequest('Specified Fixed IP and port together is not allowed.');
+    if (request.port_id && request.fixed_ips)
+      throw badRequest('Specified Fixed IP and port together is not allowed.');
     const tag = (request as { tag?: string }).tag ?? null;
     return this.build.mutex.run(instance.uuid, async () => {
       await this.actions.start(
-        { instanceUuid: id, action: 'attach_interface', requestId, projectId: instance.projectId, userId: auth.userId },
+        {
+          instanceUuid: id,
+          action: 'attach_interface',
+          requestId,
+          projectId: instance.projectId,
+          userId: auth.userId,
+        },
         { name: 'compute_attach_interface', host: instance.host },
       );
       try {
         const vif = await this.newVif(instance, auth, request, tag);
-        const [bound] = await this.network.bind({ ...instance, vifs: [vif] } as InstanceEntity, instance.host!);
+        const [bound] = await this.network.bind(
+          { ...instance, vifs: [vif] } as InstanceEntity,
+          instance.host!,
+        );
         const current = await this.store.visible(id, auth);
         current.vifs = [...current.vifs, bound];
         await this.store.save(current);
@@ -135,7 +150,13 @@ export class ServerInterfacesController {
     if (!vif) throw notFound(`Port ${portId} is not attached`, 'PortNotFound');
     await this.build.mutex.run(instance.uuid, async () => {
       await this.actions.start(
-        { instanceUuid: id, action: 'detach_interface', requestId, projectId: instance.projectId, userId: auth.userId },
+        {
+          instanceUuid: id,
+          action: 'detach_interface',
+          requestId,
+          projectId: instance.projectId,
+          userId: auth.userId,
+        },
         { name: 'compute_detach_interface', host: instance.host },
       );
       await this.network.release([vif]);
@@ -172,7 +193,10 @@ export class ServerInterfacesController {
     if (!networkId) {
       const available = await this.rpc.request(ListNetworks, { projectId: instance.projectId });
       if (available.length !== 1) {
-        throw conflict('Multiple possible networks found, use a Network ID to be more specific.', 'NetworkAmbiguous');
+        throw conflict(
+          'Multiple possible networks found, use a Network ID to be more specific.',
+          'NetworkAmbiguous',
+        );
       }
       networkId = available[0].id;
     }

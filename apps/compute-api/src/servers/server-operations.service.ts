@@ -57,8 +57,18 @@ export const POWER_ACTIONS: Record<PowerAction, PowerSpec> = {
     taskState: TaskState.POWERING_OFF,
     vmStates: [VmState.ACTIVE, VmState.ERROR],
   },
-  start: { action: 'start', event: 'compute_start_instance', taskState: TaskState.POWERING_ON, vmStates: [VmState.STOPPED] },
-  pause: { action: 'pause', event: 'compute_pause_instance', taskState: TaskState.PAUSING, vmStates: [VmState.ACTIVE] },
+  start: {
+    action: 'start',
+    event: 'compute_start_instance',
+    taskState: TaskState.POWERING_ON,
+    vmStates: [VmState.STOPPED],
+  },
+  pause: {
+    action: 'pause',
+    event: 'compute_pause_instance',
+    taskState: TaskState.PAUSING,
+    vmStates: [VmState.ACTIVE],
+  },
   unpause: {
     action: 'unpause',
     event: 'compute_unpause_instance',
@@ -89,11 +99,15 @@ export const RECREATE: Record<'rebuild' | 'resize' | 'revert-resize', { action: 
 /** Refuses an action from a state Nova would refuse it from, with Nova's 409 message. */
 export function requireState(instance: InstanceEntity, action: string, rule: StateRule): void {
   if (!rule.vmStates.includes(instance.vmState)) {
-    throw conflict(`Cannot '${action}' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`);
+    throw conflict(
+      `Cannot '${action}' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`,
+    );
   }
   const tasks = rule.taskStates ?? [null];
   if (!tasks.includes(instance.taskState)) {
-    throw conflict(`Cannot '${action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`);
+    throw conflict(
+      `Cannot '${action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`,
+    );
   }
 }
 
@@ -127,7 +141,12 @@ export class ServerOperationsService {
     return new Date(Date.now() + this.config.COMPUTE_AGENT_TIMEOUT_MS + 30_000);
   }
 
-  async record(instance: InstanceEntity, requester: Requester, action: string, event?: string): Promise<void> {
+  async record(
+    instance: InstanceEntity,
+    requester: Requester,
+    action: string,
+    event?: string,
+  ): Promise<void> {
     await this.actions.start(
       {
         instanceUuid: instance.uuid,
@@ -147,7 +166,11 @@ export class ServerOperationsService {
       await this.store.transition(
         instance.uuid,
         { deleted: false },
-        { taskState: TaskState.DELETING, pendingOperation: 'delete', operationDeadline: this.agentDeadline() },
+        {
+          taskState: TaskState.DELETING,
+          pendingOperation: 'delete',
+          operationDeadline: this.agentDeadline(),
+        },
       );
     }
     void this.build.mutex
@@ -196,14 +219,18 @@ export class ServerOperationsService {
     this.logger.warn(`host ${host} reports ${uuid}, which is not there as far as compute knows; removing it`);
     void this.rpc
       .request(DeleteInstance(host), { uuid }, this.config.COMPUTE_AGENT_TIMEOUT_MS)
-      .catch((error: unknown) => this.logger.warn(`could not remove orphan ${uuid} from ${host}: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`could not remove orphan ${uuid} from ${host}: ${String(error)}`),
+      );
   }
 
   async power(instance: InstanceEntity, action: PowerAction, requester: Requester): Promise<void> {
     const spec = POWER_ACTIONS[action];
     requireState(instance, spec.action, spec);
     if (!instance.host) {
-      throw conflict(`Cannot '${spec.action}' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`);
+      throw conflict(
+        `Cannot '${spec.action}' instance ${instance.uuid} while it is in vm_state ${instance.vmState}`,
+      );
     }
     const started = await this.store.transition(instance.uuid, sameStates(instance), {
       taskState: spec.taskState,
@@ -211,13 +238,19 @@ export class ServerOperationsService {
       operationDeadline: this.agentDeadline(),
     });
     if (!started) {
-      throw conflict(`Cannot '${spec.action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`);
+      throw conflict(
+        `Cannot '${spec.action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`,
+      );
     }
     await this.record(instance, requester, spec.action, spec.event);
     const host = instance.host;
     // The host may take long (a soft reboot waits for the guest): events for the server keep flowing meanwhile.
     void this.rpc
-      .request(PowerActionOnInstance(host), { uuid: instance.uuid, action }, this.config.COMPUTE_AGENT_TIMEOUT_MS)
+      .request(
+        PowerActionOnInstance(host),
+        { uuid: instance.uuid, action },
+        this.config.COMPUTE_AGENT_TIMEOUT_MS,
+      )
       .then(
         (reply) =>
           this.build.mutex.run(instance.uuid, async () => {
@@ -244,7 +277,9 @@ export class ServerOperationsService {
             });
           }),
       )
-      .catch((error: unknown) => this.logger.error(`${action} of ${instance.uuid} stopped: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.error(`${action} of ${instance.uuid} stopped: ${String(error)}`),
+      );
   }
 
   /** An operation that failed or timed out leaves the server as it was, with the fault recorded. */
@@ -273,7 +308,11 @@ export class ServerOperationsService {
       if (!current || current.deleted || current.pendingOperation !== operation || !current.host) return;
       if (operation !== 'rebuild' && !(await this.reclaim(current, operation))) return;
       try {
-        await this.rpc.request(DeleteInstance(current.host), { uuid: current.uuid }, this.config.COMPUTE_AGENT_TIMEOUT_MS);
+        await this.rpc.request(
+          DeleteInstance(current.host),
+          { uuid: current.uuid },
+          this.config.COMPUTE_AGENT_TIMEOUT_MS,
+        );
         await this.rpc.request(BuildInstance(current.host), this.build.buildRequest(current));
       } catch (error) {
         await this.recreateFailed(current, faultFromError(error));
@@ -310,15 +349,26 @@ export class ServerOperationsService {
       await this.store.transition(
         current.uuid,
         { pendingOperation: operation, deleted: false },
-        { ...back, taskState: null, pendingOperation: null, operationDeadline: null, operationToken: null, fault: faultRecord(faultFromError(error)) },
+        {
+          ...back,
+          taskState: null,
+          pendingOperation: null,
+          operationDeadline: null,
+          operationToken: null,
+          fault: faultRecord(faultFromError(error)),
+        },
       );
       const { action, event } = RECREATE[operation];
       await this.actions.finishEvent(current.uuid, action, event, { ok: false, traceback: String(error) });
       return false;
     }
-    await this.store.transition(current.uuid, { pendingOperation: operation }, {
-      taskState: operation === 'resize' ? TaskState.RESIZE_MIGRATING : TaskState.RESIZE_REVERTING,
-    });
+    await this.store.transition(
+      current.uuid,
+      { pendingOperation: operation },
+      {
+        taskState: operation === 'resize' ? TaskState.RESIZE_MIGRATING : TaskState.RESIZE_REVERTING,
+      },
+    );
     return true;
   }
 
@@ -343,7 +393,10 @@ export class ServerOperationsService {
         ...(operation === 'revert-resize' ? { oldFlavor: null } : {}),
       },
     );
-    if (done) await this.actions.finishEvent(instance.uuid, RECREATE[operation].action, RECREATE[operation].event, { ok: true });
+    if (done)
+      await this.actions.finishEvent(instance.uuid, RECREATE[operation].action, RECREATE[operation].event, {
+        ok: true,
+      });
   }
 
   /** Rebuilding the guest failed: like Nova, the server ends in ERROR with the fault. */
@@ -382,7 +435,9 @@ export class ServerOperationsService {
       operationDeadline: this.build.deadline(),
     });
     if (!started) {
-      throw conflict(`Cannot '${rule.action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`);
+      throw conflict(
+        `Cannot '${rule.action}' instance ${instance.uuid} while it is in task_state ${instance.taskState}`,
+      );
     }
     Object.assign(instance, change, { pendingOperation: operation });
   }

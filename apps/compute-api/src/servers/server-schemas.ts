@@ -1,7 +1,14 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { Microversion } from '../common/microversion';
-import { booleanParam, intParam, metadataParam, nameParam, tagParam, uuidParam } from '../common/nova-schemas';
+import {
+  booleanParam,
+  intParam,
+  metadataParam,
+  nameParam,
+  tagParam,
+  uuidParam,
+} from '../common/nova-schemas';
 
 const ref = z.union([z.string().min(1).max(255), z.number().int()]).transform(String);
 
@@ -29,7 +36,16 @@ const bdmEntry = z
   .object({
     source_type: z.enum(['image', 'volume', 'snapshot', 'blank']),
     destination_type: z.enum(['local', 'volume']).optional(),
-    boot_index: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number), z.null()]).optional(),
+    boot_index: z
+      .union([
+        z.number().int(),
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .transform(Number),
+        z.null(),
+      ])
+      .optional(),
     uuid: z.string().optional(),
     volume_size: intParam(0).optional().nullable(),
     delete_on_termination: booleanParam.optional(),
@@ -67,9 +83,7 @@ export function createServerSchema(version: Microversion) {
       key_name: z.string().min(1).max(255).optional(),
       user_data: z.string().max(65535).optional().nullable(),
       metadata: metadataParam.optional(),
-      security_groups: z
-        .array(z.object({ name: z.string().min(1).max(255) }).strict())
-        .optional(),
+      security_groups: z.array(z.object({ name: z.string().min(1).max(255) }).strict()).optional(),
       availability_zone: z.string().max(255).optional(),
       min_count: intParam(1).optional(),
       max_count: intParam(1).optional(),

@@ -42,7 +42,12 @@ export class ServerSecurityGroupsService {
     if (holding.length === 0 && !instance.securityGroups.includes(group.name)) {
       throw badRequest(`Security group ${nameOrId} not associated with the instance ${instance.uuid}`);
     }
-    for (const port of holding) await this.setGroups(port.id, port.groups.filter((g) => g !== group.id), token);
+    for (const port of holding)
+      await this.setGroups(
+        port.id,
+        port.groups.filter((g) => g !== group.id),
+        token,
+      );
     instance.securityGroups = instance.securityGroups.filter((name) => name !== group.name);
     await this.store.save(instance);
   }

@@ -92,7 +92,9 @@ export class ServerSnapshotsService {
       visibility: 'private',
       min_disk: instance.flavor.rootGb,
       ...Object.fromEntries(
-        Object.entries(base?.properties ?? {}).filter(([key]) => !['image_type', 'instance_uuid', 'base_image_ref'].includes(key)),
+        Object.entries(base?.properties ?? {}).filter(
+          ([key]) => !['image_type', 'instance_uuid', 'base_image_ref'].includes(key),
+        ),
       ),
       ...metadata,
       image_type: 'snapshot',
@@ -108,9 +110,13 @@ export class ServerSnapshotsService {
     void this.build.mutex.run(instance.uuid, async () => {
       try {
         if (!host) throw new Error(`instance ${instance.uuid} has no host`);
-        await this.store.transition(instance.uuid, { pendingOperation: 'snapshot' }, {
-          taskState: TaskState.IMAGE_UPLOADING,
-        });
+        await this.store.transition(
+          instance.uuid,
+          { pendingOperation: 'snapshot' },
+          {
+            taskState: TaskState.IMAGE_UPLOADING,
+          },
+        );
         await this.rpc.request(
           SnapshotInstance(host),
           {
@@ -131,9 +137,11 @@ export class ServerSnapshotsService {
           ok: false,
           traceback: String(error),
         });
-        await this.images.call('DELETE', `/v2/images/${imageId}`, requester.auth).catch((again: unknown) =>
-          this.logger.warn(`could not delete failed snapshot ${imageId}: ${String(again)}`),
-        );
+        await this.images
+          .call('DELETE', `/v2/images/${imageId}`, requester.auth)
+          .catch((again: unknown) =>
+            this.logger.warn(`could not delete failed snapshot ${imageId}: ${String(again)}`),
+          );
       }
     });
   }

@@ -99,9 +99,7 @@ export function serverStatus(vmState: string, taskState: string | null): string 
 }
 
 /** Every status a client may filter on (2.38 rejects the rest). */
-export const KNOWN_STATUSES = new Set(
-  Object.values(STATE_MAP).flatMap((m) => Object.values(m)),
-);
+export const KNOWN_STATUSES = new Set(Object.values(STATE_MAP).flatMap((m) => Object.values(m)));
 
 /**
  * Whether a server with these states shows one of the statuses: Nova's
@@ -113,7 +111,14 @@ export function matchesStatus(vmState: string, taskState: string | null, statuse
 }
 
 /** Nova's progress is shown only while these statuses last. */
-export const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
+export const PROGRESS_STATUSES = new Set([
+  'ACTIVE',
+  'BUILD',
+  'REBUILD',
+  'RESIZE',
+  'VERIFY_RESIZE',
+  'MIGRATING',
+]);
 
 /** The vm_state and power_state a power action leaves the server in once its host has done it. */
 export const POWER_ACTION_RESULT = {

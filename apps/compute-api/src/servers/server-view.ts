@@ -19,7 +19,11 @@ export function instanceName(instance: Pick<InstanceEntity, 'id'>): string {
 
 /** Nova's hostId: the host, hashed with the project so projects cannot compare hosts. */
 export function hostId(instance: Pick<InstanceEntity, 'host' | 'projectId'>): string {
-  return instance.host ? createHash('sha224').update(instance.projectId + instance.host).digest('hex') : '';
+  return instance.host
+    ? createHash('sha224')
+        .update(instance.projectId + instance.host)
+        .digest('hex')
+    : '';
 }
 
 export function statusOf(instance: Pick<InstanceEntity, 'vmState' | 'taskState' | 'deleted'>): string {
@@ -50,7 +54,10 @@ export function serverSummary(instance: InstanceEntity, links: LinkBuilder) {
 function flavorView(instance: InstanceEntity, context: ServerViewContext) {
   const flavor = instance.flavor;
   if (!context.version.atLeast('2.47')) {
-    return { id: flavor.id, links: [{ rel: 'bookmark', href: context.links.bookmark('flavors', flavor.id) }] };
+    return {
+      id: flavor.id,
+      links: [{ rel: 'bookmark', href: context.links.bookmark('flavors', flavor.id) }],
+    };
   }
   return {
     vcpus: flavor.vcpus,
@@ -87,7 +94,10 @@ export function serverDetail(instance: InstanceEntity, context: ServerViewContex
     metadata: instance.metadata,
     hostId: hostId(instance),
     image: instance.imageRef
-      ? { id: instance.imageRef, links: [{ rel: 'bookmark', href: links.bookmark('images', instance.imageRef) }] }
+      ? {
+          id: instance.imageRef,
+          links: [{ rel: 'bookmark', href: links.bookmark('images', instance.imageRef) }],
+        }
       : '',
     flavor: flavorView(instance, context),
     created: isoTime(instance.createdAt),

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { Auth, AuthContext, badRequest } from '@stratus/platform';
 import type { Response } from 'express';
 import { FindOptionsWhere } from 'typeorm';
@@ -72,7 +84,14 @@ export class ServersController {
     @ApiVersion() version: Microversion,
     @Links() links: LinkBuilder,
   ) {
-    const page = await this.page(auth, query, version, links, 'servers/detail', 'os_compute_api:servers:detail');
+    const page = await this.page(
+      auth,
+      query,
+      version,
+      links,
+      'servers/detail',
+      'os_compute_api:servers:detail',
+    );
     const context = this.views.context(auth, version, links);
     return { servers: page.items.map((i) => serverDetail(i, context)), ...page.next };
   }
@@ -112,7 +131,11 @@ export class ServersController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @RequestId() requestId: string): Promise<void> {
+  async delete(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @RequestId() requestId: string,
+  ): Promise<void> {
     computePolicy.member(auth, 'os_compute_api:servers:delete');
     const instance = await this.store.visible(id, auth);
     requireUnlocked(instance, auth);

@@ -13,7 +13,13 @@ import { QuotasService } from '../quotas/quotas.service';
 import { ServerGroupsService } from '../server-groups/server-groups.service';
 import { BUILD_ACTION, BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
-import type { InstanceEntity, InstanceFlavor, KernelBoot, RequestedNetwork, SchedulerHints } from './instance.entity';
+import type {
+  InstanceEntity,
+  InstanceFlavor,
+  KernelBoot,
+  RequestedNetwork,
+  SchedulerHints,
+} from './instance.entity';
 import { InstanceStore } from './instance.store';
 import type { BlockDeviceMapping, CreateServerBody } from './server-schemas';
 import { PowerState, TaskState, VmState } from './server-state';
@@ -200,7 +206,11 @@ export class ServersService {
   }
 
   /** Another replica may have created servers at the same time: if both went over, this one backs out. */
-  private async recheckQuota(projectId: string, flavor: FlavorEntity, created: InstanceEntity[]): Promise<void> {
+  private async recheckQuota(
+    projectId: string,
+    flavor: FlavorEntity,
+    created: InstanceEntity[],
+  ): Promise<void> {
     const limits = await this.quotas.limits(projectId);
     const usage = await this.quotas.usage(projectId);
     const over = (['instances', 'cores', 'ram'] as const).find((r) => limits[r] >= 0 && usage[r] > limits[r]);
@@ -217,7 +227,10 @@ export class ServersService {
 
   async flavorFor(flavorRef: string, auth: AuthContext): Promise<FlavorEntity> {
     try {
-      const flavor = await this.flavors.get(refId(flavorRef), { projectId: auth.projectId, isAdmin: auth.isAdmin });
+      const flavor = await this.flavors.get(refId(flavorRef), {
+        projectId: auth.projectId,
+        isAdmin: auth.isAdmin,
+      });
       if (flavor.disabled) throw badRequest('Flavor is disabled.');
       return flavor;
     } catch (error) {
@@ -244,7 +257,11 @@ export class ServersService {
     return id;
   }
 
-  async imageFor(imageId: string, auth: AuthContext, flavor: InstanceFlavor | FlavorEntity): Promise<ImageRef> {
+  async imageFor(
+    imageId: string,
+    auth: AuthContext,
+    flavor: InstanceFlavor | FlavorEntity,
+  ): Promise<ImageRef> {
     let image: ImageRef;
     try {
       image = await this.images.get(imageId, auth);
@@ -312,11 +329,15 @@ export class ServersService {
   }
 
   /** availability_zone is "zone", or for admins "zone:host" (a forced host) and "zone:host:node". */
-  private async placementFor(auth: AuthContext, requested: string | undefined): Promise<{ zone?: string; host?: string }> {
+  private async placementFor(
+    auth: AuthContext,
+    requested: string | undefined,
+  ): Promise<{ zone?: string; host?: string }> {
     if (!requested) return {};
     const [zone, host] = requested.split(':');
     if (host) {
-      if (!auth.isAdmin) throw forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
+      if (!auth.isAdmin)
+        throw forbidden("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
     }
     if (zone) {
       const zones = new Set((await this.hosts.list()).map((h) => h.zone));
@@ -334,12 +355,17 @@ export class ServersService {
   ): Promise<RequestedNetwork[]> {
     if (networks === 'none') return [];
     if (networks === undefined && version.atLeast('2.37')) {
-      throw badRequest("Invalid input for field/attribute server. Value: None. 'networks' is a required property");
+      throw badRequest(
+        "Invalid input for field/attribute server. Value: None. 'networks' is a required property",
+      );
     }
     if (networks === 'auto' || networks === undefined || networks.length === 0) {
       const available = await this.rpc.request(ListNetworks, { projectId });
       if (available.length > 1) {
-        throw conflict('Multiple possible networks found, use a Network ID to be more specific.', 'NetworkAmbiguous');
+        throw conflict(
+          'Multiple possible networks found, use a Network ID to be more specific.',
+          'NetworkAmbiguous',
+        );
       }
       if (available.length === 0) {
         if (networks === 'auto') {
@@ -361,7 +387,8 @@ export class ServersService {
           if (isNotFound(error)) throw badRequest(`Port ${entry.port} could not be found.`);
           throw error;
         }
-        if (port.projectId !== projectId && !auth.isAdmin) throw badRequest(`Port ${entry.port} could not be found.`);
+        if (port.projectId !== projectId && !auth.isAdmin)
+          throw badRequest(`Port ${entry.port} could not be found.`);
         if (port.deviceId) throw conflict(`Port ${entry.port} is still in use.`, 'PortInUse');
         requested.push({ portId: port.id, networkId: port.networkId, tag });
         continue;
