@@ -72,7 +72,6 @@ type Server = Record<string, unknown> & { id: string; status: string; name: stri
   });
 
   afterAll(async () => {
-    if (process.env.DEBUG_LOGS) for (const s of SERVICES) console.log(s, cloud.service(s).logs.slice(-6000));
     await cloud?.stop();
   });
 

@@ -10,6 +10,9 @@ import { VmState } from './server-state';
 /** The durable consumer every compute-api replica shares: each event is applied by one of them. */
 export const INSTANCE_EVENTS_CONSUMER = 'compute-api-instance-events';
 
+/** As long as the agents keep them: whichever side creates the stream, its settings stay the same. */
+const INSTANCE_EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 const STEADY_STATES: readonly string[] = [VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED];
 
 /**
@@ -28,7 +31,7 @@ export class InstanceEventsConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bus.ensureStream(COMPUTE_INSTANCE_STREAM, [InstanceUpdated], 24 * 3600 * 1000);
+    await this.bus.ensureStream(COMPUTE_INSTANCE_STREAM, [InstanceUpdated], INSTANCE_EVENT_RETENTION_MS);
     await this.bus.consumeDurable(
       COMPUTE_INSTANCE_STREAM,
       InstanceUpdated,
@@ -47,7 +50,9 @@ export class InstanceEventsConsumer implements OnApplicationBootstrap {
       if (!gone && event.vmState !== VmState.ERROR) this.operations.dropOrphan(event.host, event.uuid);
       return;
     }
-    if (instance.lastEventAt !== null && event.at <= instance.lastEventAt) return;
+    // Older reports than one applied are stale; equal times are not: a fast host stamps "building"
+    // and "active" in the same millisecond.
+    if (instance.lastEventAt !== null && event.at < instance.lastEventAt) return;
     this.logger.debug(`${event.uuid} on ${event.host}: ${event.vmState}/${event.taskState ?? '-'}`);
     switch (instance.pendingOperation) {
       case 'build':
