@@ -6,3 +6,4 @@ export * from './scheduler/scheduler.rpc';
 export * from './compute/compute-hosts';
 export * from './compute/compute-agent.rpc';
 export * from './compute/compute.events';
+export * from './image/image.rpc';
