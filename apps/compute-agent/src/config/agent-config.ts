@@ -13,6 +13,8 @@ export const agentConfigSchema = platformConfigSchema.extend({
   COMPUTE_AGENT_DRIVER: z.enum(['fake', 'libvirt']).default('fake'),
   COMPUTE_AGENT_LIBVIRT_URI: z.string().default('qemu:///system'),
   COMPUTE_AGENT_LIBVIRT_SOCKET: z.string().default('/run/libvirt/libvirt-sock'),
+  /** The network namespace libvirtd runs in, where bridges for its taps must be; empty: the agent's own. */
+  COMPUTE_AGENT_LIBVIRT_NETNS: z.string().default(''),
   /** Never detected: libvirt reports KVM on hosts where it cannot run guests. */
   COMPUTE_AGENT_VIRT_TYPE: z.enum(['kvm', 'qemu']).default('kvm'),
   COMPUTE_AGENT_INSTANCES_DIR: z.string().optional(),
