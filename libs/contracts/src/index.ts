@@ -7,3 +7,5 @@ export * from './compute/compute-hosts';
 export * from './compute/compute-agent.rpc';
 export * from './compute/compute.events';
 export * from './image/image.rpc';
+export * from './network/network.rpc';
+export * from './network/network.events';
