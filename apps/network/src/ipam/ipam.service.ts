@@ -41,8 +41,8 @@ export function isAutoAddressSubnet(subnet: SubnetEntity): boolean {
   return isAutoAddressMode(subnet.ipv6AddressMode) || isAutoAddressMode(subnet.ipv6RaMode);
 }
 
-/** Ports owned by routers may hold a subnet's gateway address; nobody else may. */
-function mayHoldGateway(deviceOwner: string): boolean {
+/** Router interfaces may hold a subnet's gateway address, and get no SLAAC address of their own. */
+function isRouterPort(deviceOwner: string): boolean {
   return (
     deviceOwner.startsWith('network:router_interface') ||
     deviceOwner === 'network:ha_router_replicated_interface'
@@ -64,8 +64,8 @@ export class IpamService {
 
   /**
    * Turns a port's fixed_ips request into planned addresses, validating requested ones against the
-   * network's subnets. No request means Neutron's default: one IPv4 address, one stateful IPv6
-   * address, and an address on every SLAAC subnet.
+   * network's subnets. No request means Neutron's default: one IPv4 address and one stateful IPv6
+   * address; either way every SLAAC subnet adds its address.
    */
   plan(
     networkId: string,
@@ -73,7 +73,33 @@ export class IpamService {
     requests: AddressRequest[] | undefined,
     options: { deviceOwner: string; ipv4Only?: boolean },
   ): PlannedAddress[] {
-    if (requests === undefined) return this.defaultPlan(subnets, options.ipv4Only ?? false);
+    const requested =
+      requests === undefined
+        ? this.defaultPlan(subnets, options.ipv4Only ?? false)
+        : this.requestedPlan(networkId, subnets, requests, options);
+    if (options.ipv4Only || isRouterPort(options.deviceOwner)) return requested;
+    // Neutron gives every port an address on each SLAAC subnet, whatever else it asked for.
+    const covered = new Set(requested.flatMap((p) => (p.kind === 'any' ? [] : [p.subnet.id])));
+    const automatic = subnets.filter((s) => isAutoAddressSubnet(s) && !covered.has(s.id));
+    return [...requested, ...automatic.map((subnet): PlannedAddress => ({ kind: 'subnet', subnet }))];
+  }
+
+  /** The addresses of an update's fixed_ips entries, without the automatic ones. */
+  planRequested(
+    networkId: string,
+    subnets: SubnetEntity[],
+    requests: AddressRequest[],
+    options: { deviceOwner: string },
+  ): PlannedAddress[] {
+    return this.requestedPlan(networkId, subnets, requests, options);
+  }
+
+  private requestedPlan(
+    networkId: string,
+    subnets: SubnetEntity[],
+    requests: AddressRequest[],
+    options: { deviceOwner: string; ipv4Only?: boolean },
+  ): PlannedAddress[] {
     const seen = new Set<string>();
     return requests.map((request): PlannedAddress => {
       const subnet = this.subnetFor(networkId, subnets, request);
@@ -91,7 +117,7 @@ export class IpamService {
         );
       }
       const text = formatIp(ip);
-      if (text === subnet.gatewayIp && !mayHoldGateway(options.deviceOwner))
+      if (text === subnet.gatewayIp && !isRouterPort(options.deviceOwner))
         throw ipAddressInUse(networkId, text);
       const key = `${subnet.id}/${text}`;
       if (seen.has(key)) throw badRequest(`Duplicate IP address '${text}'`, 'InvalidInput');
@@ -104,12 +130,9 @@ export class IpamService {
   private defaultPlan(subnets: SubnetEntity[], ipv4Only: boolean): PlannedAddress[] {
     const v4 = subnets.filter((s) => s.ipVersion === 4);
     const v6Stateful = subnets.filter((s) => s.ipVersion === 6 && !isAutoAddressSubnet(s));
-    const v6Auto = subnets.filter((s) => s.ipVersion === 6 && isAutoAddressSubnet(s));
     const plan: PlannedAddress[] = [];
     if (v4.length) plan.push({ kind: 'any', subnets: v4 });
-    if (ipv4Only) return plan;
-    if (v6Stateful.length) plan.push({ kind: 'any', subnets: v6Stateful });
-    for (const subnet of v6Auto) plan.push({ kind: 'subnet', subnet });
+    if (v6Stateful.length && !ipv4Only) plan.push({ kind: 'any', subnets: v6Stateful });
     return plan;
   }
 

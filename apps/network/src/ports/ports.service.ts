@@ -21,7 +21,7 @@ import {
 } from '../common/neutron-errors';
 import { targetProject } from '../common/ownership';
 import { AddressRequest, IpamService } from '../ipam/ipam.service';
-import { formatIp } from '../ipam/ip-address';
+import { normaliseIp } from '../ipam/ip-address';
 import { normaliseMac } from '../ipam/mac-address';
 import { NETWORK_CONFIG } from '../network.tokens';
 import { NetworksService } from '../networks/networks.service';
@@ -489,17 +489,11 @@ export class PortsService {
     const kept: IpAllocationEntity[] = [];
     const fresh: AddressRequest[] = [];
     for (const request of requests) {
-      const normalised =
-        request.ipAddress === undefined
-          ? undefined
-          : this.ipam.plan(port.networkId, subnets, [request], { deviceOwner: port.deviceOwner })[0];
+      const address = request.ipAddress === undefined ? undefined : normaliseIp(request.ipAddress);
       const match = existing.find((a) => {
         if (kept.includes(a)) return false;
-        if (normalised?.kind === 'requested') {
-          const address = formatIp({ version: normalised.subnet.ipVersion, value: normalised.value });
-          return a.subnetId === normalised.subnet.id && a.ipAddress === address;
-        }
-        return request.subnetId !== undefined && a.subnetId === request.subnetId;
+        if (request.subnetId !== undefined && a.subnetId !== request.subnetId) return false;
+        return request.ipAddress === undefined ? request.subnetId !== undefined : a.ipAddress === address;
       });
       if (match) kept.push(match);
       else fresh.push(request);
@@ -511,7 +505,7 @@ export class PortsService {
         ipAddress: allocation.ipAddress,
       });
     }
-    const plan = this.ipam.plan(port.networkId, subnets, fresh, { deviceOwner: port.deviceOwner });
+    const plan = this.ipam.planRequested(port.networkId, subnets, fresh, { deviceOwner: port.deviceOwner });
     const added = await this.ipam.allocate(manager, port.networkId, port.id, port.macAddress, plan);
     return [...kept, ...added];
   }

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795736252384 implements MigrationInterface {
-  name = 'InitialSchema1795736252384';
+export class InitialSchema1795736322137 implements MigrationInterface {
+  name = 'InitialSchema1795736322137';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
