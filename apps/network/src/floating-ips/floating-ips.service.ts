@@ -138,7 +138,7 @@ export class FloatingIpsService {
           updatedAt: now,
         };
         await this.insertOrExplain(() => manager.insert(FloatingIpEntity, created!), created, network.id);
-        await this.tags.replace(manager, id, input.tags ?? []);
+        await this.tags.initial(manager, id, input.tags ?? []);
       },
     });
     return this.get(actor, id);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest } from '@stratus/platform';
+import { badRequest, MetricsRegistry } from '@stratus/platform';
+import type { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors';
@@ -57,9 +58,15 @@ function isRouterPort(deviceOwner: string): boolean {
 @Injectable()
 export class IpamService {
   readonly macs: MacGenerator;
+  private readonly collisions: Counter<'kind'>;
 
-  constructor(@Inject(NETWORK_CONFIG) config: NetworkConfig) {
+  constructor(@Inject(NETWORK_CONFIG) config: NetworkConfig, metrics: MetricsRegistry) {
     this.macs = new MacGenerator(config.NETWORK_BASE_MAC);
+    this.collisions = metrics.counter(
+      'stratus_ipam_collisions_total',
+      'Addresses another allocator claimed first; each one cost a retry',
+      ['kind'],
+    );
   }
 
   /**
@@ -238,6 +245,7 @@ export class IpamService {
       }
       const row = this.row(networkId, portId, subnet, candidate);
       if ((await this.tryInsert(manager, row)) === 'claimed') return row;
+      this.collisions.inc({ kind: used === undefined ? 'guess' : 'pick' });
       used?.add(candidate);
     }
     throw ipAddressGenerationFailure(networkId);
@@ -273,7 +281,11 @@ export class IpamService {
    */
   private async tryInsert(manager: EntityManager, row: IpAllocationEntity): Promise<'claimed' | 'taken'> {
     try {
-      await manager.insert(IpAllocationEntity, row);
+      // Plain SQL: this statement runs for every address, and all its values are strings.
+      await manager.query(
+        'INSERT INTO ip_allocation (subnet_id, ip_address, port_id, network_id) VALUES (?, ?, ?, ?)',
+        [row.subnetId, row.ipAddress, row.portId, row.networkId],
+      );
       return 'claimed';
     } catch (error) {
       if (isUniqueViolation(error)) return 'taken';

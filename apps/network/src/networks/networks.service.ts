@@ -185,7 +185,7 @@ export class NetworksService {
         const tags = await this.dataSource.transaction(async (manager) => {
           await this.quotas.check(manager, projectId, 'network');
           await manager.insert(NetworkEntity, network);
-          return this.tags.replace(manager, network.id, input.tags ?? []);
+          return this.tags.initial(manager, network.id, input.tags ?? []);
         });
         return networkView(network, [], tags, actor.isAdmin);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { BindPortRequest, CreatePortRequest, PortChange, PortRef } from '@stratus/contracts';
-import { badRequest, conflict } from '@stratus/platform';
+import { badRequest, conflict, DomainError } from '@stratus/platform';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns, SERVICE_ACTOR } from '../common/actor';
@@ -275,17 +275,13 @@ export class PortsService {
     const portSecurity = spec.portSecurityEnabled ?? network.portSecurityEnabled;
     const pairs = spec.allowedAddressPairs ?? [];
     if (!portSecurity && pairs.length) throw addressPairsNeedPortSecurity();
-    let securityGroupIds: string[];
-    if (!portSecurity) {
-      if (spec.securityGroupIds?.length) throw portSecurityHasGroups();
-      securityGroupIds = [];
-    } else if (spec.securityGroupIds !== undefined) {
-      securityGroupIds = spec.securityGroupIds;
-    } else {
-      const isServicePort = deviceOwner.startsWith('network:');
-      securityGroupIds =
-        isServicePort || projectId === '' ? [] : [await this.securityGroups.ensureDefault(projectId)];
-    }
+    if (!portSecurity && spec.securityGroupIds?.length) throw portSecurityHasGroups();
+    const usesDefaultGroup =
+      portSecurity &&
+      spec.securityGroupIds === undefined &&
+      !deviceOwner.startsWith('network:') &&
+      projectId !== '';
+    const explicitGroups = portSecurity ? (spec.securityGroupIds ?? []) : [];
     const hostId = spec.hostId ?? '';
     const vnicType = spec.vnicType ?? 'normal';
     const binding = bindingFor(hostId, vnicType, network, this.config.NETWORK_BRIDGE_PREFIX);
@@ -313,20 +309,35 @@ export class PortsService {
       updatedAt: now,
     };
     port.status = portStatus(port);
-    const bundle = await withTransientRetry(() =>
-      this.dataSource.transaction(async (manager) => {
-        await this.quotas.check(manager, projectId, 'port');
-        await this.insertPort(manager, port, pairs, spec.macAddress !== undefined);
-        const allocations = await this.ipam.allocate(manager, network.id, port.id, port.macAddress, plan);
-        if (securityGroupIds.length) await this.bindGroups(manager, port.id, securityGroupIds);
-        const tags = await this.tags.replace(manager, port.id, spec.tags ?? []);
-        const created: PortBundle = { port, allocations, securityGroupIds, tags };
-        await spec.alongside?.(manager, created);
-        return created;
-      }),
-    );
-    await this.publish('created', bundle, network, subnets);
-    return bundle;
+    for (let attempt = 1; ; attempt++) {
+      const securityGroupIds = usesDefaultGroup
+        ? [await this.securityGroups.ensureDefault(projectId)]
+        : explicitGroups;
+      try {
+        const bundle = await withTransientRetry(() =>
+          this.dataSource.transaction(async (manager) => {
+            await this.quotas.check(manager, projectId, 'port');
+            await this.insertPort(manager, port, pairs, spec.macAddress !== undefined);
+            const allocations = await this.ipam.allocate(manager, network.id, port.id, port.macAddress, plan);
+            if (securityGroupIds.length) await this.bindGroups(manager, port.id, securityGroupIds);
+            const tags = await this.tags.initial(manager, port.id, spec.tags ?? []);
+            const created: PortBundle = { port, allocations, securityGroupIds, tags };
+            await spec.alongside?.(manager, created);
+            return created;
+          }),
+        );
+        await this.publish('created', bundle, network, subnets);
+        return bundle;
+      } catch (error) {
+        const staleDefault =
+          usesDefaultGroup &&
+          error instanceof DomainError &&
+          error.type === 'SecurityGroupNotFound' &&
+          attempt === 1;
+        if (!staleDefault) throw error;
+        this.securityGroups.forgetDefault(projectId);
+      }
+    }
   }
 
   private async insertPort(

@@ -44,10 +44,14 @@ export class QuotasService {
   /** Refuses `adding` more of a resource when the project would go over its limit (-1 is unlimited). */
   async check(manager: EntityManager, projectId: string, resource: QuotaResource, adding = 1): Promise<void> {
     if (projectId === '') return;
-    const row = await manager.findOne(QuotaEntity, { where: { projectId, resource } });
-    const limit = row ? row.limit : this.defaults[resource];
-    if (limit < 0) return;
-    if ((await this.usage(projectId, resource, manager)) + adding > limit) throw overQuota(resource);
+    // One round trip for the limit and the usage: this runs in every creating transaction.
+    const [row]: { hardLimit: number | string | null; used: number | string }[] = await manager.query(
+      `SELECT (SELECT hard_limit FROM quota WHERE project_id = ? AND resource = ?) AS hardLimit,
+              (SELECT COUNT(*) FROM ${QUOTA_RESOURCES[resource]} WHERE project_id = ?) AS used`,
+      [projectId, resource, projectId],
+    );
+    const limit = row.hardLimit === null ? this.defaults[resource] : Number(row.hardLimit);
+    if (limit >= 0 && Number(row.used) + adding > limit) throw overQuota(resource);
   }
 
   async update(projectId: string, changes: Partial<QuotaSet>, checkLimit: boolean): Promise<QuotaSet> {

@@ -144,7 +144,7 @@ export class RoutersService {
     await this.dataSource.transaction(async (manager) => {
       await this.quotas.check(manager, projectId, 'router');
       await manager.insert(RouterEntity, router);
-      await this.tags.replace(manager, router.id, input.tags ?? []);
+      await this.tags.initial(manager, router.id, input.tags ?? []);
     });
     if (gateway && gatewayNetwork) {
       try {

@@ -64,6 +64,7 @@ export const SECURITY_GROUP_RULE_LIST_SPEC: ListSpec = {
 };
 
 const DEFAULT_NAME = 'default';
+const KNOWN_DEFAULTS_LIMIT = 10_000;
 
 /** Neutron's egress rules on every new group: everything out, both families. */
 const EGRESS_RULES: NormalisedRule[] = (['IPv4', 'IPv6'] as const).map((ethertype) =>
@@ -79,6 +80,8 @@ export class SecurityGroupsService {
     private readonly tags: TagsService,
   ) {}
 
+  private readonly knownDefaults = new Map<string, string>();
+
   visibleQuery(actor: Actor, manager = this.dataSource.manager): SelectQueryBuilder<SecurityGroupEntity> {
     const qb = manager.createQueryBuilder(SecurityGroupEntity, 'g');
     if (!actor.isAdmin) qb.where('g.project_id = :actorProject', { actorProject: actor.projectId ?? '' });
@@ -93,9 +96,24 @@ export class SecurityGroupsService {
 
   /**
    * The project's default group, made with Neutron's default rules the first time anyone needs it.
-   * The default_security_group primary key decides between replicas racing to make it.
+   * Every port creation asks, so ids already seen are remembered; one deleted since then (by an
+   * admin, perhaps through another replica) fails the port's foreign key and is forgotten.
    */
   async ensureDefault(projectId: string): Promise<string> {
+    const known = this.knownDefaults.get(projectId);
+    if (known) return known;
+    const id = await this.findOrCreateDefault(projectId);
+    if (this.knownDefaults.size >= KNOWN_DEFAULTS_LIMIT) this.knownDefaults.clear();
+    this.knownDefaults.set(projectId, id);
+    return id;
+  }
+
+  forgetDefault(projectId: string): void {
+    this.knownDefaults.delete(projectId);
+  }
+
+  /** The default_security_group primary key decides between replicas racing to make the group. */
+  private async findOrCreateDefault(projectId: string): Promise<string> {
     const existing = await this.dataSource.manager.findOne(DefaultSecurityGroupEntity, {
       where: { projectId },
     });
@@ -218,7 +236,7 @@ export class SecurityGroupsService {
       await this.quotas.check(manager, projectId, 'security_group');
       await manager.insert(SecurityGroupEntity, group);
       await manager.insert(SecurityGroupRuleEntity, rules);
-      return this.tags.replace(manager, group.id, input.tags ?? []);
+      return this.tags.initial(manager, group.id, input.tags ?? []);
     });
     return securityGroupView(group, rules, tags);
   }
@@ -272,6 +290,7 @@ export class SecurityGroupsService {
         await this.tags.removeAll(manager, id);
         await manager.delete(SecurityGroupEntity, { id });
       });
+      this.forgetDefault(group.projectId);
     } catch (error) {
       if (isForeignKeyViolation(error)) throw inUse;
       throw error;

@@ -168,7 +168,7 @@ export class SubnetsService {
         }
       }
       await manager.insert(SubnetEntity, subnet);
-      return this.tags.replace(manager, subnet.id, input.tags ?? []);
+      return this.tags.initial(manager, subnet.id, input.tags ?? []);
     });
     return subnetView(subnet, tags);
   }

@@ -26,6 +26,17 @@ export class TagsService {
     return (await this.load([id], manager)).get(id) ?? [];
   }
 
+  /** Tags of a resource made in this transaction: nothing to remove first. */
+  async initial(manager: EntityManager, id: string, tags: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(tags)].sort();
+    if (unique.length)
+      await manager.insert(
+        ResourceTagEntity,
+        unique.map((tag) => ({ resourceId: id, tag })),
+      );
+    return unique;
+  }
+
   async replace(manager: EntityManager, id: string, tags: readonly string[]): Promise<string[]> {
     await manager.delete(ResourceTagEntity, { resourceId: id });
     const unique = [...new Set(tags)].sort();
