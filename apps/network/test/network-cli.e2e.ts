@@ -405,4 +405,36 @@ describe('network service through the openstack CLI', () => {
     expect(refused.rc).not.toBe(0);
     expect(refused.stderr).toMatch(/Quota exceeded for resources: \['port'\]/);
   });
+
+  it('answers the long listings and admin views the CLI asks for', async () => {
+    const [external] = await run(cloud.admin, [['network', 'create', '--external', 'long-ext']]);
+    ok(external);
+    const results = await run(cloud.admin, [
+      ['network', 'list', '--long', '-f', 'json'],
+      ['network', 'list', '--external', '-f', 'json'],
+      ['subnet', 'list', '--long', '-f', 'json'],
+      ['port', 'list', '--long', '-f', 'json'],
+      ['router', 'list', '--long', '-f', 'json'],
+      ['floating', 'ip', 'list', '--long', '-f', 'json'],
+      ['security', 'group', 'rule', 'list', '--long', '-f', 'json'],
+      ['network', 'show', 'long-ext', '-f', 'json'],
+      ['availability', 'zone', 'list', '--network', '-f', 'json'],
+      ['extension', 'list', '--network', '-f', 'json'],
+      ['quota', 'list', '--network', '-f', 'json'],
+      ['port', 'list', '--device-owner', 'network:router_gateway', '-f', 'json'],
+    ]);
+    results.forEach(ok);
+    expect(jsonOf<Json[]>(results[1]).map((n) => n.Name)).toContain('long-ext');
+    expect(jsonOf<Json[]>(results[1]).every((n) => n.Name !== 'blue')).toBe(true);
+    expect(jsonOf<Json>(results[7])).toMatchObject({
+      'router:external': true,
+      'provider:network_type': 'vxlan',
+      'provider:segmentation_id': expect.any(Number),
+    });
+    expect(jsonOf<Json[]>(results[8])).toEqual([
+      { 'Zone Name': 'nova', 'Zone Status': 'available' },
+      { 'Zone Name': 'nova', 'Zone Status': 'available' },
+    ]);
+    expect(jsonOf<Json[]>(results[9]).map((e) => e.Alias)).toContain('router');
+  });
 });

@@ -319,6 +319,16 @@ describe('Networking v2.0 API details', () => {
     );
   });
 
+  it('lets a reader look but not change anything', async () => {
+    const reader = await cloud.token(await cloud.createProjectUser('api-reader', 'reader'));
+    expect((await call(reader, 'GET', '/v2.0/networks')).status).toBe(200);
+    expect((await call(reader, 'GET', '/v2.0/security-groups')).status).toBe(200);
+    expect((await call(reader, 'POST', '/v2.0/networks', { network: { name: 'nope' } })).status).toBe(403);
+    expect(
+      (await call(reader, 'POST', '/v2.0/security-groups', { security_group: { name: 'nope' } })).status,
+    ).toBe(403);
+  });
+
   it('answers unknown ids with the resource-specific 404', async () => {
     const missing = '0b5e2b4c-7a1e-4f43-9d2b-8a4f1c2d3e4f';
     const cases: [string, string, string][] = [
