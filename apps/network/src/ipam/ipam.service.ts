@@ -64,7 +64,7 @@ export class IpamService {
     this.macs = new MacGenerator(config.NETWORK_BASE_MAC);
     this.collisions = metrics.counter(
       'stratus_ipam_collisions_total',
-      'Addresses another allocator claimed first; each one cost a retry',
+      'Address claims the unique index refused because the address was taken; each cost another try',
       ['kind'],
     );
   }

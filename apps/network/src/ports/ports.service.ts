@@ -587,9 +587,10 @@ export class PortsService {
       deviceId: request.deviceId,
       deviceOwner: request.deviceOwner ?? 'compute:nova',
       fixedIps: request.fixedIps,
-      securityGroupIds: network.portSecurityEnabled
-        ? await this.securityGroups.resolveForProject(request.projectId, request.securityGroups)
-        : undefined,
+      securityGroupIds:
+        request.securityGroups === undefined
+          ? undefined
+          : await this.securityGroups.resolveForProject(request.projectId, request.securityGroups),
     });
     const subnets = await this.subnets.ofNetwork(network.id);
     return portRef(bundle, network, new Map(subnets.map((s) => [s.id, s])));

@@ -298,11 +298,10 @@ export class SecurityGroupsService {
   }
 
   /**
-   * The groups a new port of the project gets: the named ones, which must be the project's own
-   * (given by id, or by name for callers over the bus), or the project's default group.
+   * Groups named for a new port of the project, by id or (for callers over the bus, as Nova
+   * does) by name; each must be the project's own.
    */
-  async resolveForProject(projectId: string, requested: string[] | undefined): Promise<string[]> {
-    if (requested === undefined) return [await this.ensureDefault(projectId)];
+  async resolveForProject(projectId: string, requested: string[]): Promise<string[]> {
     const unique = [...new Set(requested)];
     if (unique.length === 0) return [];
     if (unique.includes(DEFAULT_NAME)) await this.ensureDefault(projectId);
