@@ -515,6 +515,28 @@ describe('Networking v2.0 API details', () => {
     expectError(await call(member, 'DELETE', `/v2.0/networks/${network.id}`), 409, 'NetworkInUse');
   });
 
+  it('deletes a network together with its DHCP ports, but not under a server port', async () => {
+    const network = await created(member, 'networks', 'network', { name: 'dhcp-only' });
+    await created(member, 'subnets', 'subnet', {
+      network_id: network.id,
+      ip_version: 4,
+      cidr: '10.85.0.0/24',
+    });
+    const dhcp = await created(member, 'ports', 'port', {
+      network_id: network.id,
+      device_owner: 'network:dhcp',
+    });
+    expect(dhcp.security_groups).toEqual([]);
+    const server = await created(member, 'ports', 'port', {
+      network_id: network.id,
+      device_owner: 'compute:nova',
+    });
+    expectError(await call(member, 'DELETE', `/v2.0/networks/${network.id}`), 409, 'NetworkInUse');
+    expect((await call(member, 'DELETE', `/v2.0/ports/${server.id}`)).status).toBe(204);
+    expect((await call(member, 'DELETE', `/v2.0/networks/${network.id}`)).status).toBe(204);
+    expectError(await call(member, 'GET', `/v2.0/ports/${dhcp.id}`), 404, 'PortNotFound');
+  });
+
   it('keeps provider attributes for admins and refuses segments already in use', async () => {
     const vlan = await created(admin, 'networks', 'network', {
       name: 'vlan100',

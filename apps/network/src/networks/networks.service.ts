@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { conflict, notFound } from '@stratus/platform';
-import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns } from '../common/actor';
 import { chunks, findForUpdate } from '../common/database';
@@ -27,6 +27,7 @@ import {
 } from './provider-segment';
 
 const SEGMENT_ATTEMPTS = 20;
+const DHCP_OWNER = 'network:dhcp';
 
 export const NETWORK_LIST_SPEC: ListSpec = {
   alias: 'n',
@@ -279,13 +280,21 @@ export class NetworksService {
     }
   }
 
-  /** Deletes the network and its subnets; any port on it (all ports belong to someone) makes it 409 NetworkInUse. */
+  /**
+   * Deletes the network with its subnets and its DHCP ports, which serve nothing without it, as
+   * Neutron does; any other port (a server's, a router's) makes it 409 NetworkInUse.
+   */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.findOwned(actor, id, 'delete_network');
     try {
       await this.dataSource.transaction(async (manager) => {
-        const inUse = await manager.exists(PortEntity, { where: { networkId: id } });
+        const inUse = await manager.exists(PortEntity, {
+          where: { networkId: id, deviceOwner: Not(DHCP_OWNER) },
+        });
         if (inUse) throw networkInUse(id);
+        const dhcpPorts = await manager.find(PortEntity, { select: { id: true }, where: { networkId: id } });
+        for (const port of dhcpPorts) await this.tags.removeAll(manager, port.id);
+        await manager.delete(PortEntity, { networkId: id, deviceOwner: DHCP_OWNER });
         const subnets = await manager.find(SubnetEntity, { select: { id: true }, where: { networkId: id } });
         for (const subnet of subnets) await this.tags.removeAll(manager, subnet.id);
         await manager.delete(SubnetEntity, { networkId: id });

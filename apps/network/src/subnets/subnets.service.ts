@@ -246,11 +246,18 @@ export class SubnetsService {
     }
   }
 
-  /** Refused with 409 SubnetInUse while any port holds an address from it; the foreign key settles races. */
+  /**
+   * Refused with 409 SubnetInUse while a port other than a DHCP port holds an address from it (DHCP
+   * ports just lose theirs, as in Neutron); the foreign key settles races with new allocations.
+   */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.findOwned(actor, id, 'delete_subnet');
     try {
       await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          "DELETE FROM ip_allocation WHERE subnet_id = ? AND port_id IN (SELECT id FROM port WHERE device_owner = 'network:dhcp')",
+          [id],
+        );
         if (await manager.exists(IpAllocationEntity, { where: { subnetId: id } })) throw subnetInUse(id);
         await this.tags.removeAll(manager, id);
         await manager.delete(SubnetEntity, { id });
