@@ -406,6 +406,43 @@ describe('network service through the openstack CLI', () => {
     expect(refused.stderr).toMatch(/Quota exceeded for resources: \['port'\]/);
   });
 
+  it("shows Neutron's errors for malformed CIDRs, overlapping pools, invalid rules and unknown ids", async () => {
+    const results = await run(member, [
+      ['network', 'create', 'errors'],
+      ['subnet', 'create', 'bad', '--network', 'errors', '--subnet-range', '10.99.0.5/24'],
+      ['subnet', 'create', 'bad', '--network', 'errors', '--subnet-range', '10.99.0.0/33'],
+      [
+        'subnet',
+        'create',
+        'bad',
+        '--network',
+        'errors',
+        '--subnet-range',
+        '10.99.0.0/24',
+        '--allocation-pool',
+        'start=10.99.0.10,end=10.99.0.50',
+        '--allocation-pool',
+        'start=10.99.0.40,end=10.99.0.60',
+      ],
+      ['security', 'group', 'rule', 'create', '--protocol', '300', 'default'],
+      ['security', 'group', 'rule', 'create', '--protocol', 'icmp', '--icmp-type', '300', 'default'],
+      ['network', 'show', '0b5e2b4c-7a1e-4f43-9d2b-8a4f1c2d3e4f'],
+      ['port', 'delete', '0b5e2b4c-7a1e-4f43-9d2b-8a4f1c2d3e4f'],
+    ]);
+    ok(results[0]);
+    const failures = results.slice(1);
+    for (const failure of failures) expect(failure.rc).not.toBe(0);
+    expect(failures.map((f) => f.stderr)).toEqual([
+      expect.stringMatching(/400.*'10.99.0.0\/24' is recommended/s),
+      expect.stringMatching(/400.*not a valid IP subnet/s),
+      expect.stringMatching(/409.*Found overlapping allocation pools/s),
+      expect.stringMatching(/400.*protocol 300 not supported/s),
+      expect.stringMatching(/400.*Invalid value for ICMP type/s),
+      expect.stringMatching(/No Network found/),
+      expect.stringMatching(/No Port found/),
+    ]);
+  });
+
   it('answers the long listings and admin views the CLI asks for', async () => {
     const [external] = await run(cloud.admin, [['network', 'create', '--external', 'long-ext']]);
     ok(external);
