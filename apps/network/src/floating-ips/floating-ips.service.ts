@@ -172,7 +172,7 @@ export class FloatingIpsService {
     fixedIpAddress: string | undefined,
   ): Promise<Association> {
     const port = await this.ports.find(actor, portId);
-    if (!owns({ projectId, isAdmin: false }, port.projectId) && !actor.isAdmin) throw portNotFound(portId);
+    if (port.projectId !== projectId && !actor.isAdmin) throw portNotFound(portId);
     if (port.networkId === floatingNetworkId) {
       throw badFloatingIpRequest(`Port ${portId} is on the external network ${floatingNetworkId}`);
     }

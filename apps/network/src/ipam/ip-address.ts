@@ -171,10 +171,6 @@ export function rangeSize(range: IpRange): bigint {
   return range.last - range.first + 1n;
 }
 
-export function rangesOverlap(a: IpRange, b: IpRange): boolean {
-  return a.version === b.version && a.first <= b.last && b.first <= a.last;
-}
-
 /**
  * The modified EUI-64 interface identifier of a MAC in a /64 prefix (RFC 4291 appendix A):
  * the address SLAAC gives a port, which is why such subnets need no allocation pool.

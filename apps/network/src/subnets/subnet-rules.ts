@@ -3,7 +3,6 @@ import { invalidInput } from '../common/neutron-errors';
 import {
   BITS,
   Cidr,
-  cidrContains,
   cidrFirst,
   cidrLast,
   formatCidr,
@@ -204,8 +203,4 @@ export function validateIpv6Modes(
 /** SLAAC and DHCPv6-stateless subnets give each port its EUI-64 address instead of one from a pool. */
 export function isAutoAddressMode(mode: string | null): boolean {
   return mode === 'slaac' || mode === 'dhcpv6-stateless';
-}
-
-export function containsAddress(cidr: Cidr, value: bigint): boolean {
-  return cidrContains(cidr, { version: cidr.version, value });
 }
