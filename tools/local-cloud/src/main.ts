@@ -6,6 +6,7 @@ import { cloudPasswords, writeOpenrc } from './credentials';
 import { IdentityClient } from './identity-client';
 import { ensureNats } from './nats-server';
 import { seedTestImage } from './seed-image';
+import { seedNetworks } from './seed-network';
 import { localServiceEnv } from './service-env';
 import { isBuilt, Supervisor } from './supervisor';
 
@@ -101,6 +102,14 @@ async function main(): Promise<void> {
   if (running.has('image')) {
     const tinyGuestDir = process.env.TINY_GUEST_DIR ?? '/var/lib/libvirt/images/stratus-tiny';
     step(await seedTestImage(localUrl('image'), await identity.login(), tinyGuestDir));
+  }
+  if (running.has('network')) {
+    const demoToken = await new IdentityClient(`${localUrl('identity')}/v3`, {
+      username: 'demo',
+      password: passwords.demo,
+      projectName: 'demo',
+    }).login();
+    step(await seedNetworks(localUrl('network'), await identity.login(), demoToken));
   }
   writeOpenrc(join(dataDir, 'admin-openrc'), {
     authUrl,
