@@ -82,11 +82,17 @@ export class BusService implements OnApplicationShutdown {
     };
     try {
       await this.manager!.streams.info(config.name);
-      await this.manager!.streams.update(config.name, config);
     } catch (error) {
       if (!String(error).includes('stream not found')) throw error;
-      await this.manager!.streams.add(config);
+      try {
+        await this.manager!.streams.add(config);
+        return;
+      } catch (raced) {
+        // Another replica starting at the same moment created it first: fall through to update.
+        if (!String(raced).includes('already in use')) throw raced;
+      }
     }
+    await this.manager!.streams.update(config.name, config);
   }
 
   /** Publishes to JetStream and waits for the stream to store it. */
