@@ -19,6 +19,8 @@ export interface BusOptions {
   url: string;
   namespace: string;
   name: string;
+  /** Copies of each stream in a NATS cluster (3 on a three-node JetStream cluster). */
+  streamReplicas?: number;
 }
 
 const json = JSONCodec();
@@ -79,6 +81,7 @@ export class BusService implements OnApplicationShutdown {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: maxAgeMs * 1_000_000,
+      num_replicas: this.options.streamReplicas ?? 1,
     };
     try {
       await this.manager!.streams.info(config.name);
