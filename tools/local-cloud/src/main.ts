@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { cloudPasswords, writeOpenrc } from './credentials';
 import { IdentityClient } from './identity-client';
 import { ensureNats } from './nats-server';
+import { seedTestImage } from './seed-image';
+import { seedNetworks } from './seed-network';
 import { localServiceEnv } from './service-env';
 import { isBuilt, Supervisor } from './supervisor';
 
@@ -94,6 +96,21 @@ async function main(): Promise<void> {
   });
   await identity.ensureProjectUser('demo', 'demo', passwords.demo, 'member');
   step('bootstrapped the admin and demo projects and users');
+  const running = new Set(services.map((s) => s.name));
+  const localUrl = (name: string) =>
+    `http://127.0.0.1:${process.env[serviceDescriptor(name).portVariable] ?? serviceDescriptor(name).defaultPort}`;
+  if (running.has('image')) {
+    const tinyGuestDir = process.env.TINY_GUEST_DIR ?? '/var/lib/libvirt/images/stratus-tiny';
+    step(await seedTestImage(localUrl('image'), await identity.login(), tinyGuestDir));
+  }
+  if (running.has('network')) {
+    const demoToken = await new IdentityClient(`${localUrl('identity')}/v3`, {
+      username: 'demo',
+      password: passwords.demo,
+      projectName: 'demo',
+    }).login();
+    step(await seedNetworks(localUrl('network'), await identity.login(), demoToken));
+  }
   writeOpenrc(join(dataDir, 'admin-openrc'), {
     authUrl,
     username: 'admin',

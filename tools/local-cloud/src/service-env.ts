@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** Hardware virtualisation is usable only when the CPU offers it; libvirt's own report can't be trusted for this. */
@@ -6,6 +7,16 @@ function hasHardwareVirtualisation(): boolean {
     return existsSync('/dev/kvm') && /\b(vmx|svm)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
   } catch {
     return false;
+  }
+}
+
+/** The network namespace libvirtd runs in (tools/libvirt/start-libvirtd.sh keeps it in its own). */
+function libvirtdNetns(): string {
+  try {
+    const pid = readFileSync('/run/libvirtd.pid', 'utf8').trim();
+    return execFileSync('ip', ['netns', 'identify', pid], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
   }
 }
 
@@ -20,5 +31,7 @@ export function localServiceEnv(service: string, env: NodeJS.ProcessEnv): Record
   return {
     COMPUTE_AGENT_DRIVER: driver,
     COMPUTE_AGENT_VIRT_TYPE: env.COMPUTE_AGENT_VIRT_TYPE ?? (hasHardwareVirtualisation() ? 'kvm' : 'qemu'),
+    COMPUTE_AGENT_LIBVIRT_NETNS:
+      env.COMPUTE_AGENT_LIBVIRT_NETNS ?? (driver === 'libvirt' ? libvirtdNetns() : ''),
   };
 }

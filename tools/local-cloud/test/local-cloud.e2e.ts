@@ -77,12 +77,24 @@ describe('npm start (the local cloud)', () => {
     const demo = credentialsFrom(join(dataDir, 'demo-openrc'));
     const admin = credentialsFrom(join(dataDir, 'admin-openrc'));
     expect(demo.password).toBe('demo-password');
-    const [token, catalog] = await openstack(demo, [
+    const [token, catalog, images, networks] = await openstack(demo, [
       ['token', 'issue', '-f', 'json'],
       ['catalog', 'list', '-f', 'json'],
+      ['image', 'list', '-f', 'json'],
+      ['network', 'list', '-f', 'json'],
     ]);
+    expect(
+      jsonOf<{ Name: string }[]>(networks)
+        .map((n) => n.Name)
+        .sort(),
+    ).toEqual(['private', 'public']);
+    expect(jsonOf<{ Name: string; Status: string }[]>(images)).toEqual(
+      expect.arrayContaining([{ ID: expect.any(String), Name: 'test_image', Status: 'active' }]),
+    );
     expect(jsonOf<{ project_id: string }>(token).project_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(jsonOf<{ Type: string }[]>(catalog).map((c) => c.Type)).toContain('identity');
+    expect(jsonOf<{ Type: string }[]>(catalog).map((c) => c.Type)).toEqual(
+      expect.arrayContaining(['identity', 'image']),
+    );
     expect(await stopCloud(first.child)).toBe(0);
 
     const second = await startCloud();

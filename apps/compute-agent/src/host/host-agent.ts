@@ -40,6 +40,7 @@ export class HostAgent {
   private readonly logger: Logger;
   private readonly startedAt = new Date().toISOString();
   private heartbeat?: NodeJS.Timeout;
+  private stopped = false;
   private unsubscribe?: () => void;
   /** Instances with an operation under way: lifecycle events for them are the operation's to report. */
   private readonly busy = new Set<string>();
@@ -93,6 +94,7 @@ export class HostAgent {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.unsubscribe?.();
     await this.driver.close();
@@ -100,6 +102,7 @@ export class HostAgent {
 
   /** Publishes the host's capacity and instances, which the scheduler's view is made of. */
   async report(): Promise<void> {
+    if (this.stopped) return;
     try {
       const info = await this.driver.hostInfo();
       const instances = await this.driver.listInstances();
@@ -188,7 +191,9 @@ export class HostAgent {
         cmdline: request.kernelCommandLine ?? undefined,
       };
     }
-    for (const nic of request.networks) await ensureBridge(nic.bridge, nic.mtu);
+    for (const nic of request.networks) {
+      await ensureBridge(nic.bridge, nic.mtu, this.config.COMPUTE_AGENT_LIBVIRT_NETNS || undefined);
+    }
   }
 
   private async power(uuid: string, action: PowerAction): Promise<{ powerState: number }> {

@@ -75,6 +75,8 @@ export class HostStateView implements OnApplicationBootstrap, OnApplicationShutd
   readonly allocations = new Map<string, HostAllocations>();
   readonly services = new Map<string, HostServiceState>();
   allocationStore!: JsonKv<HostAllocations>;
+  /** Built HostState per host, dropped when anything about that host changes. */
+  private readonly built = new Map<string, HostState>();
   private readonly stops: (() => void)[] = [];
   private ready = false;
 
@@ -89,9 +91,11 @@ export class HostStateView implements OnApplicationBootstrap, OnApplicationShutd
     const reports = await this.bus.keyValue<HostStateReport>(COMPUTE_HOST_STATE_BUCKET);
     this.allocationStore = await this.bus.keyValue<HostAllocations>(COMPUTE_ALLOCATIONS_BUCKET);
     const services = await this.bus.keyValue<HostServiceState>(COMPUTE_HOST_SERVICE_BUCKET);
-    this.stops.push(await reports.watch((key, value) => mirror(this.reports, key, value)));
-    this.stops.push(await this.allocationStore.watch((key, value) => mirror(this.allocations, key, value)));
-    this.stops.push(await services.watch((key, value) => mirror(this.services, key, value)));
+    this.stops.push(await reports.watch((key, value) => this.mirror(this.reports, key, value)));
+    this.stops.push(
+      await this.allocationStore.watch((key, value) => this.mirror(this.allocations, key, value)),
+    );
+    this.stops.push(await services.watch((key, value) => this.mirror(this.services, key, value)));
     this.ready = true;
   }
 
@@ -100,19 +104,33 @@ export class HostStateView implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   hostStates(now = Date.now()): HostState[] {
-    return [...this.reports.values()].map((report) =>
-      toHostState(
-        report,
-        this.allocations.get(report.host) ?? EMPTY_ALLOCATIONS,
-        this.services.get(report.host),
-        now,
-      ),
-    );
+    const states: HostState[] = [];
+    for (const report of this.reports.values()) {
+      let state = this.built.get(report.host);
+      if (!state) {
+        const allocations = this.allocations.get(report.host) ?? EMPTY_ALLOCATIONS;
+        state = toHostState(report, allocations, this.services.get(report.host), now);
+        this.built.set(report.host, state);
+      }
+      states.push(state);
+    }
+    return states;
+  }
+
+  /** Records a host's latest allocations (this replica's own claims, before the bucket echoes them). */
+  noteAllocations(host: string, allocations: HostAllocations): void {
+    this.mirror(this.allocations, host, allocations);
   }
 
   hostState(host: string, allocations: HostAllocations, now = Date.now()): HostState | undefined {
     const report = this.reports.get(host);
     return report && toHostState(report, allocations, this.services.get(host), now);
+  }
+
+  private mirror<T>(map: Map<string, T>, key: string, value: T | undefined): void {
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+    this.built.delete(key);
   }
 
   /** The hosts where members of a server group have claims, for the affinity filters. */
@@ -122,9 +140,4 @@ export class HostStateView implements OnApplicationBootstrap, OnApplicationShutd
       .filter(([, value]) => Object.keys(value.allocations).some((uuid) => wanted.has(uuid)))
       .map(([host]) => host);
   }
-}
-
-function mirror<T>(map: Map<string, T>, key: string, value: T | undefined): void {
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
 }

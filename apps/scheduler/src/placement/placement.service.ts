@@ -150,7 +150,7 @@ export class PlacementService {
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
       const record = await store.get(target.host);
       const current = record?.value ?? EMPTY_ALLOCATIONS;
-      this.view.allocations.set(target.host, current);
+      this.view.noteAllocations(target.host, current);
       if (current.allocations[target.instanceUuid]) return true;
       const host = this.view.hostState(target.host, current);
       if (!host || !claim(host, target.flavor, target.bootFromVolume).fits) return false;
@@ -175,7 +175,7 @@ export class PlacementService {
         allocations: { ...current.allocations, [target.instanceUuid]: allocation },
       };
       if (await store.compareAndSet(target.host, next, record?.revision ?? 0)) {
-        this.view.allocations.set(target.host, next);
+        this.view.noteAllocations(target.host, next);
         return true;
       }
     }
@@ -200,7 +200,7 @@ export class PlacementService {
           failedBuilds: record.value.failedBuilds + (buildFailed ? 1 : 0),
         };
         if (await store.compareAndSet(name, next, record.revision)) {
-          this.view.allocations.set(name, next);
+          this.view.noteAllocations(name, next);
           released ||= had;
           break;
         }

@@ -22,6 +22,8 @@ export interface BusOptions {
   url: string;
   namespace: string;
   name: string;
+  /** Copies of each stream in a NATS cluster (3 on a three-node JetStream cluster). */
+  streamReplicas?: number;
 }
 
 const json = JSONCodec();
@@ -82,14 +84,21 @@ export class BusService implements OnApplicationShutdown {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: maxAgeMs * 1_000_000,
+      num_replicas: this.options.streamReplicas ?? 1,
     };
     try {
       await this.manager!.streams.info(config.name);
-      await this.manager!.streams.update(config.name, config);
     } catch (error) {
       if (!String(error).includes('stream not found')) throw error;
-      await this.manager!.streams.add(config);
+      try {
+        await this.manager!.streams.add(config);
+        return;
+      } catch (raced) {
+        // Another replica starting at the same moment created it first: fall through to update.
+        if (!String(raced).includes('already in use')) throw raced;
+      }
     }
+    await this.manager!.streams.update(config.name, config);
   }
 
   /** Publishes to JetStream and waits for the stream to store it. */

@@ -1,0 +1,427 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError } from '@stratus/platform';
+import type { Request, Response } from 'express';
+import { createReadStream } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { DataSource, In } from 'typeorm';
+import { glanceErrors } from '../common/glance-errors';
+import type { ImageConfig } from '../config/image-config';
+import { IMAGE_CONFIG, IMAGE_STORE, STAGING_STORE } from '../image.tokens';
+import { Caller, imagePolicy } from '../images/image-policy';
+import { ImagesService } from '../images/images.service';
+import { ImageEntity } from '../persistence/image.entities';
+import { QuotaService } from '../quota/quota.service';
+import type { ByteRange, ImageStore } from '../store/image-store';
+import { DigestingMeter, SizeLimitExceeded, virtualSizeOf } from './digesting-meter';
+
+export const IMPORT_METHODS = ['glance-direct'];
+
+function mediaType(request: Request): string {
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function declaredLength(request: Request): number | undefined {
+  const header = request.headers['content-length'];
+  if (header === undefined || request.headers['transfer-encoding'] !== undefined) return undefined;
+  const n = Number(header);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** At most this much of a refused upload is read and discarded so the client can read the answer. */
+const DRAIN_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * Streams a request body through the meter into the sink. Unlike pipeline(request, ...), a
+ * failure does not destroy the request: the connection stays usable for the error response.
+ */
+async function streamBody(
+  request: Request,
+  meter: DigestingMeter,
+  sink: NodeJS.WritableStream,
+): Promise<void> {
+  const done = pipeline(meter, sink as Writable);
+  const onClose = () => {
+    if (!request.complete) meter.destroy(new ClientGone());
+  };
+  const onError = (error: Error) => meter.destroy(error);
+  request.once('close', onClose);
+  request.once('error', onError);
+  request.pipe(meter);
+  try {
+    await done;
+  } finally {
+    request.unpipe(meter);
+    request.off('close', onClose);
+    request.off('error', onError);
+  }
+}
+
+/** Reads and discards the rest of a refused upload, so the client sees the error, not a reset. */
+function drain(request: Request): Promise<void> {
+  return new Promise((resolve) => {
+    if (request.complete || request.destroyed) return resolve();
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_LIMIT) request.destroy();
+    });
+    request.once('end', () => resolve());
+    request.once('close', () => resolve());
+    request.resume();
+  });
+}
+
+class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection before the upload completed');
+  }
+}
+
+/** Parses a single-range Range header against the data size; null means "send everything". */
+export function parseRange(header: string | undefined, size: number): ByteRange | null {
+  if (!header) return null;
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match || (match[1] === '' && match[2] === '')) {
+    throw glanceErrors.rangeNotSatisfiable('Requested range not satisfiable');
+  }
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0) throw glanceErrors.rangeNotSatisfiable('Requested range not satisfiable');
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+    if (match[2] !== '' && Number(match[2]) < start) {
+      throw glanceErrors.rangeNotSatisfiable('Requested range not satisfiable');
+    }
+  }
+  if (start >= size) throw glanceErrors.rangeNotSatisfiable('Requested range not satisfiable');
+  return { start, end };
+}
+
+/**
+ * Image data: uploads streamed to the store without buffering (queued, saving, active; back to
+ * queued on any failure, with nothing left in the store), downloads streamed back with Range,
+ * and interoperable import (stage, then glance-direct).
+ */
+@Injectable()
+export class ImageDataService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ImageData');
+  private readonly imports = new Set<Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(IMAGE_CONFIG) private readonly config: ImageConfig,
+    @Inject(IMAGE_STORE) private readonly store: ImageStore,
+    @Inject(STAGING_STORE) private readonly staging: ImageStore,
+    private readonly images: ImagesService,
+    private readonly quotas: QuotaService,
+  ) {}
+
+  /**
+   * Nothing can be mid-upload when the service starts: the store drops its partial files, and
+   * images left saving or importing by a process that died go back to where a client can retry.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.init();
+    await this.staging.init();
+    const repo = this.dataSource.getRepository(ImageEntity);
+    const stuck = await repo.findBy({ status: In(['saving', 'importing']) });
+    for (const image of stuck) {
+      const staged =
+        image.status === 'importing' && (await this.staging.has(this.staging.locationOf(image.id)));
+      await this.images.transition(image.id, image.status, staged ? 'uploading' : 'queued');
+      this.logger.warn(
+        `image ${image.id} was ${image.status} when the service stopped; now ${staged ? 'uploading' : 'queued'}`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.imports]);
+  }
+
+  /** The checks Glance makes before it touches the data of an image the caller owns. */
+  private async writableImage(caller: Caller, id: string, action: string): Promise<ImageEntity> {
+    const { loaded } = await this.images.findVisible(caller, id);
+    imagePolicy.requireGet(caller);
+    imagePolicy.requireOwnerMember(caller, loaded.image, action);
+    return loaded.image;
+  }
+
+  private requireFormats(image: ImageEntity): void {
+    const missing = [
+      ...(image.diskFormat ? [] : ['disk_format']),
+      ...(image.containerFormat ? [] : ['container_format']),
+    ];
+    if (missing.length === 1)
+      throw glanceErrors.badRequest(`Property ${missing[0]} must be set prior to saving data.`);
+    if (missing.length > 1) {
+      throw glanceErrors.badRequest(`Properties ${missing.join(', ')} must be set prior to saving data.`);
+    }
+  }
+
+  /** The most this upload may carry: the size cap, and what the owner's quota leaves. */
+  private async byteBudget(image: ImageEntity, length: number | undefined): Promise<number> {
+    const cap = this.config.IMAGE_SIZE_CAP;
+    const remaining = await this.quotas.bytesRemaining(image.owner, image.id);
+    if (length !== undefined && length > cap) {
+      throw glanceErrors.tooLarge(
+        `The incoming image is too large: ${length} bytes exceeds the limit of ${cap} bytes.`,
+      );
+    }
+    if (length !== undefined && length > remaining) {
+      throw this.quotas.storageQuotaError(image.owner, length, remaining);
+    }
+    return Math.min(cap, remaining);
+  }
+
+  private async streamError(
+    error: unknown,
+    image: ImageEntity,
+    budget: number,
+    request: Request,
+  ): Promise<DomainError> {
+    if (error instanceof DomainError) return error;
+    if (error instanceof SizeLimitExceeded) {
+      if (budget >= this.config.IMAGE_SIZE_CAP) {
+        return glanceErrors.tooLarge(`The incoming image is too large: more than ${budget} bytes.`);
+      }
+      return this.quotas.storageQuotaError(image.owner, `more than ${budget}`, budget);
+    }
+    if (error instanceof ClientGone || request.destroyed || request.readableAborted) {
+      return glanceErrors.badRequest('The upload was interrupted before all data arrived.');
+    }
+    this.logger.error(
+      `upload of ${image.id} failed: ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    return glanceErrors.unavailable(`Failed to upload image data due to internal error`);
+  }
+
+  // ---------------------------------------------------------------- upload
+
+  async upload(caller: Caller, id: string, request: Request): Promise<void> {
+    const type = mediaType(request);
+    if (type !== 'application/octet-stream') {
+      throw glanceErrors.unsupportedMediaType(`Invalid content type ${type || 'None'}`);
+    }
+    const image = await this.writableImage(caller, id, 'upload_image');
+    if (image.status !== 'queued') {
+      throw glanceErrors.conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    }
+    this.requireFormats(image);
+    const length = declaredLength(request);
+    const budget = await this.byteBudget(image, length);
+    if (!(await this.images.transition(id, 'queued', 'saving'))) {
+      throw glanceErrors.conflict(`Image status transition from ${image.status} to saving is not allowed`);
+    }
+
+    let pending;
+    const meter = new DigestingMeter(budget);
+    try {
+      pending = await this.store.begin(id);
+      await streamBody(request, meter, pending.stream);
+      if (length !== undefined && meter.bytes !== length) {
+        throw glanceErrors.badRequest(`Expected ${length} bytes of image data, received ${meter.bytes}.`);
+      }
+    } catch (error) {
+      await pending?.abort();
+      await this.images.transition(id, 'saving', 'queued');
+      const answer = await this.streamError(error, image, budget, request);
+      await drain(request);
+      throw answer;
+    }
+
+    let location: string;
+    try {
+      location = await pending.commit();
+    } catch (error) {
+      await pending.abort();
+      await this.images.transition(id, 'saving', 'queued');
+      throw await this.streamError(error, image, budget, request);
+    }
+    const { checksum, osHashValue } = meter.digests();
+    const finished = await this.images.transition(id, 'saving', 'active', {
+      size: meter.bytes,
+      virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
+      checksum,
+      osHashAlgo: 'sha512',
+      osHashValue,
+      location,
+    });
+    if (!finished) {
+      await this.store.delete(location);
+      throw glanceErrors.gone(
+        `Image ${id} could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- download
+
+  async download(caller: Caller, id: string, request: Request, response: Response): Promise<void> {
+    const { loaded } = await this.images.findVisible(caller, id);
+    imagePolicy.requireGet(caller);
+    imagePolicy.requireDownload(caller);
+    const image = loaded.image;
+    if (image.status === 'deactivated' && !caller.isAdmin && !caller.isService) {
+      throw glanceErrors.forbidden(
+        'The requested image has been deactivated. Image data download is forbidden.',
+      );
+    }
+    if (!image.location || image.size === null || !['active', 'deactivated'].includes(image.status)) {
+      response.status(204).end();
+      return;
+    }
+    const size = image.size;
+    let range: ByteRange | null;
+    try {
+      range = size > 0 ? parseRange(request.headers.range, size) : null;
+    } catch (error) {
+      response.setHeader('Content-Range', `bytes */${size}`);
+      throw error;
+    }
+    let data: Readable;
+    try {
+      data = size === 0 ? Readable.from([]) : await this.store.open(image.location, range ?? undefined);
+    } catch (error) {
+      this.logger.error(`data of image ${id} missing from the store: ${String(error)}`);
+      response.status(204).end();
+      return;
+    }
+    response.setHeader('Content-Type', 'application/octet-stream');
+    if (range) {
+      response.status(206);
+      response.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+      response.setHeader('Content-Length', String(range.end - range.start + 1));
+    } else {
+      response.status(200);
+      response.setHeader('Content-Length', String(size));
+      if (image.checksum) response.setHeader('Content-MD5', image.checksum);
+    }
+    try {
+      await pipeline(data, response);
+    } catch (error) {
+      // The client went away, or the disk failed mid-stream: the connection is all there is to close.
+      if (!response.destroyed) response.destroy();
+      this.logger.debug(`download of ${id} ended early: ${String(error)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- interoperable import
+
+  /** PUT /v2/images/{id}/stage: the data goes to the staging area; the image becomes 'uploading'. */
+  async stage(caller: Caller, id: string, request: Request): Promise<void> {
+    const type = mediaType(request);
+    if (type !== 'application/octet-stream') {
+      throw glanceErrors.unsupportedMediaType(`Invalid content type ${type || 'None'}`);
+    }
+    const image = await this.writableImage(caller, id, 'modify_image');
+    if (image.status !== 'queued') {
+      throw glanceErrors.conflict(`Image status transition from ${image.status} to uploading is not allowed`);
+    }
+    const length = declaredLength(request);
+    const budget = await this.byteBudget(image, length);
+    if (!(await this.images.transition(id, 'queued', 'uploading'))) {
+      throw glanceErrors.conflict(`Image status transition from ${image.status} to uploading is not allowed`);
+    }
+    let pending;
+    const meter = new DigestingMeter(budget);
+    try {
+      pending = await this.staging.begin(id);
+      await streamBody(request, meter, pending.stream);
+      if (length !== undefined && meter.bytes !== length) {
+        throw glanceErrors.badRequest(`Expected ${length} bytes of image data, received ${meter.bytes}.`);
+      }
+      await pending.commit();
+    } catch (error) {
+      await pending?.abort();
+      await this.images.transition(id, 'uploading', 'queued');
+      const answer = await this.streamError(error, image, budget, request);
+      await drain(request);
+      throw answer;
+    }
+    await this.images.transition(id, 'uploading', 'uploading', { size: meter.bytes });
+  }
+
+  /** POST /v2/images/{id}/import: validates, answers 202, and moves the staged data in the background. */
+  async startImport(caller: Caller, id: string, body: unknown): Promise<void> {
+    if (body === undefined) throw glanceErrors.badRequest('Body expected in request.');
+    const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const method = request.method as Record<string, unknown> | undefined;
+    if (typeof method !== 'object' || method === null) {
+      throw glanceErrors.badRequest("Import request requires a 'method' field.");
+    }
+    if (!('name' in method)) throw glanceErrors.badRequest("Import request requires a 'name' field.");
+    if (!IMPORT_METHODS.includes(String(method.name))) {
+      throw glanceErrors.badRequest(`Unknown import method name '${String(method.name)}'.`);
+    }
+    if ('all_stores_must_succeed' in request && typeof request.all_stores_must_succeed !== 'boolean') {
+      throw glanceErrors.badRequest("'all_stores_must_succeed' must be boolean value only");
+    }
+    if ('all_stores' in request && typeof request.all_stores !== 'boolean') {
+      throw glanceErrors.badRequest("'all_stores' must be boolean value only");
+    }
+    if (request.all_stores_must_succeed === false) {
+      throw glanceErrors.badRequest('All_stores_must_succeed can only be set with enabled_backends None');
+    }
+
+    const image = await this.writableImage(caller, id, 'modify_image');
+    if (image.status === 'active')
+      throw glanceErrors.conflict('Image with status active cannot be target for import');
+    if (image.status !== 'uploading') {
+      throw glanceErrors.conflict("Image needs to be staged before 'glance-direct' method can be used");
+    }
+    if (!image.containerFormat)
+      throw glanceErrors.conflict("'container_format' needs to be set before import");
+    if (!image.diskFormat) throw glanceErrors.conflict("'disk_format' needs to be set before import");
+    const remaining = await this.quotas.bytesRemaining(image.owner, image.id);
+    if (image.size !== null && image.size > remaining) {
+      throw this.quotas.storageQuotaError(image.owner, image.size, remaining);
+    }
+    if (!(await this.images.transition(id, 'uploading', 'importing'))) {
+      throw glanceErrors.conflict(
+        `New operation on image '${id}' is not permitted as prior operation is still in progress`,
+      );
+    }
+    const task = this.runImport(image).finally(() => this.imports.delete(task));
+    this.imports.add(task);
+  }
+
+  private async runImport(image: ImageEntity): Promise<void> {
+    const stagedLocation = this.staging.locationOf(image.id);
+    let pending;
+    const meter = new DigestingMeter(this.config.IMAGE_SIZE_CAP);
+    try {
+      pending = await this.store.begin(image.id);
+      await pipeline(
+        createReadStream(fileURLToPath(stagedLocation), { highWaterMark: 256 * 1024 }),
+        meter,
+        pending.stream,
+      );
+      const location = await pending.commit();
+      const { checksum, osHashValue } = meter.digests();
+      const finished = await this.images.transition(image.id, 'importing', 'active', {
+        size: meter.bytes,
+        virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
+        checksum,
+        osHashAlgo: 'sha512',
+        osHashValue,
+        location,
+      });
+      if (!finished) await this.store.delete(location);
+      await this.staging.delete(stagedLocation);
+    } catch (error) {
+      this.logger.error(`import of ${image.id} failed: ${String(error)}`);
+      await pending?.abort();
+      await this.staging.delete(stagedLocation).catch(() => undefined);
+      await this.images.transition(image.id, 'importing', 'queued', { size: null });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { GetNetwork, ListNetworks, ReplyOf, RequestOf } from '@stratus/contracts';
+import { SERVICE_ACTOR } from '../common/actor';
+import { networkRef } from './network.view';
+import { NetworksService } from './networks.service';
+
+/** Network lookups for compute: which networks a project's servers may attach to. */
+@Controller()
+export class NetworksRpcController {
+  constructor(private readonly networks: NetworksService) {}
+
+  @MessagePattern(GetNetwork.subject)
+  async get(@Payload() request: RequestOf<typeof GetNetwork>): Promise<ReplyOf<typeof GetNetwork>> {
+    const actor = request.projectId ? { projectId: request.projectId, isAdmin: false } : SERVICE_ACTOR;
+    const network = await this.networks.find(actor, request.networkId);
+    const subnets = await this.networks.subnetIds([network.id]);
+    return networkRef(network, subnets.get(network.id) ?? []);
+  }
+
+  @MessagePattern(ListNetworks.subject)
+  async list(@Payload() request: RequestOf<typeof ListNetworks>): Promise<ReplyOf<typeof ListNetworks>> {
+    const networks = await this.networks.forProject(request.projectId);
+    const subnets = await this.networks.subnetIds(networks.map((n) => n.id));
+    return networks.map((n) => networkRef(n, subnets.get(n.id) ?? []));
+  }
+}
