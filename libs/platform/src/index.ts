@@ -18,6 +18,7 @@ export * from './bus/json-kv';
 export * from './bus/rpc.client';
 export * from './bus/namespaced-nats.server';
 export * from './database/database-options';
+export * from './database/db-errors';
 export * from './database/migration-generator';
 export * from './database/database-command';
 export * from './health/metrics.registry';

@@ -1,7 +1,8 @@
 import { catalogEntry, serviceDescriptor } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { CliCredentials } from './openstack-cli';
-import { freePort, ServiceProcess } from './service-process';
+import { freePorts } from './free-port';
+import { ServiceProcess } from './service-process';
 import { TestEnvironment } from './test-environment';
 
 /**
@@ -26,9 +27,9 @@ export class TestCloud {
     env = new TestEnvironment(),
   ): Promise<TestCloud> {
     const cloud = new TestCloud(env);
-    const ports = new Map<string, number>();
-    for (const service of ['identity', ...services.filter((s) => s !== 'identity')])
-      ports.set(service, await freePort());
+    const names = ['identity', ...services.filter((s) => s !== 'identity')];
+    const chosen = await freePorts(names.length);
+    const ports = new Map(names.map((service, i) => [service, chosen[i]]));
     const urls = Object.fromEntries(
       [...ports].map(([service, port]) => [service, `http://127.0.0.1:${port}`]),
     );

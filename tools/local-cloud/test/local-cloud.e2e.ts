@@ -1,5 +1,5 @@
 import { SERVICE_REGISTRY } from '@stratus/platform';
-import { CliCredentials, freePort, jsonOf, openstack, openstackSdk } from '@stratus/testing';
+import { CliCredentials, freePorts, jsonOf, openstack, openstackSdk } from '@stratus/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,7 +38,8 @@ describe('npm start (the local cloud)', () => {
   };
 
   beforeAll(async () => {
-    for (const service of SERVICE_REGISTRY) env[service.portVariable] = String(await freePort());
+    const ports = await freePorts(SERVICE_REGISTRY.length);
+    SERVICE_REGISTRY.forEach((service, i) => (env[service.portVariable] = String(ports[i])));
   });
 
   afterAll(() => {

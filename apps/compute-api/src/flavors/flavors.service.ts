@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { badRequest, conflict, notFound } from '@stratus/platform';
+import { badRequest, conflict, isUniqueViolation, notFound } from '@stratus/platform';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { FlavorEntity, FlavorProjectEntity } from './flavor.entity';
 
 export interface FlavorListFilter {

@@ -8,12 +8,11 @@ import {
   HostServiceState,
   HostStateReport,
 } from '@stratus/contracts';
-import { BusService, JsonKv } from '@stratus/platform';
+import { BusService, isUniqueViolation, JsonKv } from '@stratus/platform';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
 import type { ComputeApiConfig } from '../config/compute-api-config';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { ComputeHostEntity } from './compute-host.entity';
 
 /** One compute host as os-services, os-hypervisors and availability zones show it. */

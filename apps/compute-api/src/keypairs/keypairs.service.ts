@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { badRequest, conflict, notFound } from '@stratus/platform';
+import { badRequest, conflict, isUniqueViolation, notFound } from '@stratus/platform';
 import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { QuotasService } from '../quotas/quotas.service';
 import { KeypairEntity, KeypairType } from './keypair.entity';
 import { generateSshKeyPair, sshFingerprint } from './ssh-key';

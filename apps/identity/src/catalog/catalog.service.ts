@@ -1,11 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CatalogChanged } from '@stratus/contracts';
-import { BusService, conflict, notFound, badRequest } from '@stratus/platform';
+import { badRequest, BusService, conflict, isUniqueViolation, notFound } from '@stratus/platform';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { newId } from '../common/keystone-http';
 import { EndpointEntity, RegionEntity, ServiceEntity } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { definedOnly } from '../projects/resource.service';
 
 export interface CatalogEntry {

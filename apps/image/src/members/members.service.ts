@@ -7,7 +7,7 @@ import { IMAGE_CONFIG } from '../image.tokens';
 import { Caller, imagePolicy } from '../images/image-policy';
 import { ImagesService } from '../images/images.service';
 import { ImageEntity, ImageMemberEntity } from '../persistence/image.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
+import { isUniqueViolation } from '@stratus/platform';
 import { MEMBER_STATUSES } from '../schemas/image-schemas';
 
 /**
