@@ -490,6 +490,24 @@ print("deleted")
     ok((await openstack(lister, [['server', 'delete', 'batch-1', 'batch-2']]))[0]);
   });
 
+  // The compute agent does not answer compute.<host>.instance.snapshot yet (SnapshotInstance in
+  // libs/contracts/src/compute/compute-agent-snapshot.rpc.ts); enable this once it does.
+  it.skip('snapshots a server into the image service', async () => {
+    const { id } = await boot(demo, 'snap-source');
+    const [created, shown] = await openstack(demo, [
+      ['server', 'image', 'create', '--name', 'snap', '--wait', id, '-f', 'json'],
+      ['image', 'show', 'snap', '-f', 'json'],
+    ]);
+    expect(jsonOf<{ status: string }>(created).status).toBe('active');
+    expect(jsonOf<{ properties: Record<string, string> }>(shown).properties).toMatchObject({
+      image_type: 'snapshot',
+      instance_uuid: id,
+    });
+    expect((await expectServer(demo, id, 'ACTIVE'))['OS-EXT-STS:task_state']).toBeNull();
+    ok((await openstack(demo, [['server', 'delete', id]]))[0]);
+    await expectGone(demo, id);
+  });
+
   it('ends a build whose host does not answer in ERROR with a fault, never in BUILD', async () => {
     await cloud.service('compute-agent').stop();
     const [created] = await openstack(demo, [
