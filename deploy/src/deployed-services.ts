@@ -18,6 +18,8 @@ export interface DeployedService {
   resources: ResourceSizes;
   /** Bigger request bodies than the Ingress's default 1m (image uploads). */
   unlimitedBody?: boolean;
+  /** Other services' APIs it calls over HTTP, and the variable that holds each one's URL. */
+  calls?: { service: string; variable: string }[];
 }
 
 const API_SIZES: ResourceSizes = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '512Mi' };
@@ -35,6 +37,15 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
   deployed('identity', { kind: 'api', database: true, resources: API_SIZES }),
   deployed('image', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
   deployed('network', { kind: 'api', database: true, resources: API_SIZES }),
+  deployed('compute-api', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    calls: [
+      { service: 'image', variable: 'COMPUTE_IMAGE_URL' },
+      { service: 'network', variable: 'COMPUTE_NETWORK_URL' },
+    ],
+  }),
   deployed('scheduler', {
     kind: 'worker',
     database: false,

@@ -1,3 +1,4 @@
+import { serviceDescriptor } from '@stratus/platform';
 import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -78,6 +79,10 @@ function serviceEnv(service: DeployedService): IEnvVar[] {
     secretEnv('NATS_URL', NATS_SECRET, 'url'),
     ...databaseEnv(service),
   ];
+  for (const call of service.calls ?? []) {
+    const target = serviceDescriptor(call.service);
+    env.push({ name: call.variable, value: `http://${target.name}:${target.defaultPort}` });
+  }
   if (service.descriptor.name === 'identity') {
     env.push(secretEnv('IDENTITY_BOOTSTRAP_ADMIN_PASSWORD', 'stratus-identity-bootstrap', 'admin-password'));
   }
@@ -307,6 +312,10 @@ export function networkPolicy(service: DeployedService): INetworkPolicy {
           ],
         },
         { to: [namespaceSelector(NATS_NAMESPACE)], ports: [{ port: 4222, protocol: 'TCP' }] },
+        ...(service.calls ?? []).map((call) => ({
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': call.service } } }],
+          ports: [{ port: serviceDescriptor(call.service).defaultPort, protocol: 'TCP' as const }],
+        })),
         ...(service.database
           ? [
               {

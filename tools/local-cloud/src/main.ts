@@ -7,6 +7,7 @@ import { IdentityClient } from './identity-client';
 import { ensureNats } from './nats-server';
 import { seedTestImage } from './seed-image';
 import { seedNetworks } from './seed-network';
+import { seedFlavors } from './seed-flavors';
 import { localServiceEnv } from './service-env';
 import { isBuilt, Supervisor } from './supervisor';
 
@@ -73,6 +74,10 @@ async function main(): Promise<void> {
       [service.portVariable]: port,
       ...localServiceEnv(service.name, process.env),
     };
+    if (service.name === 'compute-api') {
+      env.COMPUTE_IMAGE_URL = urlOf('image');
+      env.COMPUTE_NETWORK_URL = urlOf('network');
+    }
     if (service.name === 'identity') {
       env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD = passwords.admin;
       env.IDENTITY_BOOTSTRAP_REGION_ID = REGION;
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
     }).login();
     step(await seedNetworks(localUrl('network'), await identity.login(), demoToken));
   }
+  if (running.has('compute-api')) step(await seedFlavors(localUrl('compute-api'), await identity.login()));
   writeOpenrc(join(dataDir, 'admin-openrc'), {
     authUrl,
     username: 'admin',

@@ -42,7 +42,11 @@ export interface ListedAssignment extends Grant {
 }
 
 /** Keystone's default implied roles, which bootstrap creates: admin, manager, member, reader, each implying the next. */
-const IMPLIED_ROLES: Record<string, string[]> = { admin: ['manager'], manager: ['member'], member: ['reader'] };
+const IMPLIED_ROLES: Record<string, string[]> = {
+  admin: ['manager'],
+  manager: ['member'],
+  member: ['reader'],
+};
 
 export const SYSTEM_TARGET_ID = 'system';
 
