@@ -490,6 +490,114 @@ print("deleted")
     ok((await openstack(lister, [['server', 'delete', 'batch-1', 'batch-2']]))[0]);
   });
 
+  it('boots with a port, a fixed IP, auto and none networks, a zone, host hints and an image block device', async () => {
+    const owner = await cloud.createProjectUser('variants');
+    const setup = await openstack(owner, [
+      ['port', 'create', '--network', 'private', 'own-port', '-f', 'json'],
+      ['security', 'group', 'create', 'ssh', '-f', 'json'],
+      ['image', 'show', 'test_image', '-f', 'json'],
+      ['network', 'show', 'private', '-f', 'json'],
+    ]);
+    const port = jsonOf<{ id: string }>(setup[0]).id;
+    const imageId = jsonOf<{ id: string }>(setup[2]).id;
+    const networkId = jsonOf<{ id: string }>(setup[3]).id;
+    const token = await cloud.token(owner);
+    const create = async (server: Record<string, unknown>, hints?: Record<string, unknown>) => {
+      const response = await fetch(`${api}/v2.1/servers`, {
+        method: 'POST',
+        headers: {
+          'X-Auth-Token': token,
+          'Content-Type': 'application/json',
+          'OpenStack-API-Version': 'compute 2.53',
+        },
+        body: JSON.stringify({
+          server: { imageRef: imageId, flavorRef: '1', ...server },
+          ...(hints ? { 'os:scheduler_hints': hints } : {}),
+        }),
+      });
+      const body = (await response.json()) as { server: Server & { adminPass: string } };
+      expect(response.status).toBe(202);
+      expect(body.server).toMatchObject({ 'OS-DCF:diskConfig': 'AUTO', adminPass: expect.any(String) });
+      return body.server.id;
+    };
+    const withPort = await create({ name: 'v-port', networks: [{ port }] });
+    const withIp = await create({
+      name: 'v-ip',
+      networks: [{ uuid: networkId, fixed_ip: '10.20.0.200' }],
+      security_groups: [{ name: 'ssh' }],
+      availability_zone: 'nova',
+    });
+    const auto = await create({ name: 'v-auto', networks: 'auto' });
+    const none = await create({
+      name: 'v-none',
+      networks: 'none',
+      imageRef: '',
+      block_device_mapping_v2: [
+        { source_type: 'image', destination_type: 'local', boot_index: 0, uuid: imageId },
+      ],
+    });
+    const servers = new Map<string, Server>();
+    for (const id of [withPort, withIp, auto, none]) servers.set(id, await expectServer(owner, id, 'ACTIVE'));
+    type Addresses = Record<string, { addr: string }[]>;
+    expect(servers.get(withIp)!.addresses).toEqual({
+      private: [expect.objectContaining({ addr: '10.20.0.200' })],
+    });
+    expect(servers.get(withIp)!.security_groups).toEqual([{ name: 'ssh' }]);
+    expect(Object.keys(servers.get(auto)!.addresses as Addresses)).toEqual(['private']);
+    expect(servers.get(none)!.addresses).toEqual({});
+    const [portShown] = await openstack(owner, [['port', 'show', port, '-f', 'json']]);
+    expect(jsonOf<{ device_id: string }>(portShown).device_id).toBe(withPort);
+
+    const same = await create({ name: 'v-same', networks: 'none' }, { same_host: withPort });
+    const different = await create({ name: 'v-different', networks: 'none' }, { different_host: [withPort] });
+    const hostOf = async (id: string) => (await expectServer(owner, id, 'ACTIVE')).hostId;
+    expect(await hostOf(same)).toBe(await hostOf(withPort));
+    expect(await hostOf(different)).not.toBe(await hostOf(withPort));
+
+    const response = await fetch(`${api}/v2.1/servers`, {
+      method: 'POST',
+      headers: {
+        'X-Auth-Token': token,
+        'Content-Type': 'application/json',
+        'OpenStack-API-Version': 'compute 2.53',
+      },
+      body: JSON.stringify({
+        server: {
+          name: 'v-mars',
+          imageRef: imageId,
+          flavorRef: '1',
+          networks: 'none',
+          availability_zone: 'mars',
+        },
+      }),
+    });
+    expect(response.status).toBe(400);
+
+    const ids = [withPort, withIp, auto, none, same, different];
+    ok((await openstack(owner, [['server', 'delete', ...ids]]))[0]);
+    for (const id of ids) await expectGone(owner, id);
+    const [released] = await openstack(owner, [['port', 'show', port, '-f', 'json']]);
+    expect(jsonOf<{ device_id: string }>(released).device_id).toBe('');
+  });
+
+  // The compute agent does not answer compute.<host>.instance.snapshot yet (SnapshotInstance in
+  // libs/contracts/src/compute/compute-agent-snapshot.rpc.ts); enable this once it does.
+  it.skip('snapshots a server into the image service', async () => {
+    const { id } = await boot(demo, 'snap-source');
+    const [created, shown] = await openstack(demo, [
+      ['server', 'image', 'create', '--name', 'snap', '--wait', id, '-f', 'json'],
+      ['image', 'show', 'snap', '-f', 'json'],
+    ]);
+    expect(jsonOf<{ status: string }>(created).status).toBe('active');
+    expect(jsonOf<{ properties: Record<string, string> }>(shown).properties).toMatchObject({
+      image_type: 'snapshot',
+      instance_uuid: id,
+    });
+    expect((await expectServer(demo, id, 'ACTIVE'))['OS-EXT-STS:task_state']).toBeNull();
+    ok((await openstack(demo, [['server', 'delete', id]]))[0]);
+    await expectGone(demo, id);
+  });
+
   it('ends a build whose host does not answer in ERROR with a fault, never in BUILD', async () => {
     await cloud.service('compute-agent').stop();
     const [created] = await openstack(demo, [

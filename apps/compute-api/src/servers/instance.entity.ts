@@ -16,6 +16,8 @@ export interface InstanceFlavor {
 /** One entry of the request's `networks`. */
 export interface RequestedNetwork {
   networkId?: string;
+  /** Known from checking the request, so building need not ask again. */
+  networkName?: string;
   portId?: string;
   fixedIp?: string;
   tag?: string;

@@ -55,7 +55,11 @@ export class NetworkAllocator {
   /** One port per requested network; on any failure the ports made so far are deleted again. */
   async allocate(instance: InstanceEntity, requested: RequestedNetwork[]): Promise<InstanceVif[]> {
     const vifs: InstanceVif[] = [];
-    const names = new Map<string, string>();
+    const names = new Map<string, string>(
+      requested.flatMap((r) =>
+        r.networkId && r.networkName !== undefined ? [[r.networkId, r.networkName]] : [],
+      ),
+    );
     try {
       for (const request of requested) {
         if (request.portId) {

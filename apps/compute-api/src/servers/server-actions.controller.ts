@@ -154,7 +154,7 @@ export class ServerActionsController {
         return;
       }
       case 'createImage':
-        return this.snapshots.create(instance, argument, requester, version, links, response);
+        return this.snapshots.create(instance, argument, requester, version, response);
       case 'os-getConsoleOutput': {
         const { length } = parseBody(z.object({ length: consoleLength }).strict(), argument);
         if (length !== undefined && length !== null && length < -1) {

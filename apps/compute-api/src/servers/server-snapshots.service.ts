@@ -7,7 +7,6 @@ import { COMPUTE_CONFIG } from '../compute-api.tokens';
 import type { ComputeApiConfig } from '../config/compute-api-config';
 import type { Microversion } from '../common/microversion';
 import { parseBody } from '../common/nova-input';
-import type { LinkBuilder } from '../common/nova-request';
 import { metadataParam, nameParam } from '../common/nova-schemas';
 import { ImagesClient } from '../images/images.client';
 import { QuotasService } from '../quotas/quotas.service';
@@ -47,7 +46,6 @@ export class ServerSnapshotsService {
     argument: unknown,
     requester: Requester,
     version: Microversion,
-    _links: LinkBuilder,
     response: Response,
   ) {
     const { name, metadata } = parseBody(createImageSchema, argument);

@@ -373,7 +373,7 @@ export class ServersService {
         }
         return [];
       }
-      return [{ networkId: available[0].id }];
+      return [{ networkId: available[0].id, networkName: available[0].name }];
     }
     const requested: RequestedNetwork[] = [];
     for (const entry of networks) {
@@ -393,13 +393,14 @@ export class ServersService {
         requested.push({ portId: port.id, networkId: port.networkId, tag });
         continue;
       }
+      let network;
       try {
-        await this.rpc.request(GetNetwork, { networkId: entry.uuid!, projectId });
+        network = await this.rpc.request(GetNetwork, { networkId: entry.uuid!, projectId });
       } catch (error) {
         if (isNotFound(error)) throw badRequest(`Network ${entry.uuid} could not be found.`);
         throw error;
       }
-      requested.push({ networkId: entry.uuid, fixedIp: entry.fixed_ip, tag });
+      requested.push({ networkId: network.id, networkName: network.name, fixedIp: entry.fixed_ip, tag });
     }
     return requested;
   }
