@@ -9,3 +9,4 @@ export * from './compute/compute.events';
 export * from './image/image.rpc';
 export * from './network/network.rpc';
 export * from './network/network.events';
+export * from './block-storage/block-storage.rpc';
