@@ -13,7 +13,7 @@ import { Actor, cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
 import { Database } from '../common/database';
 import { applyFilters, fetchPage, ListRequest, ListSpec, Page } from '../common/list-params';
-import { cinderTime, nowSeconds } from '../common/time';
+import { cinderTime, currentTime } from '../common/time';
 import { VolumeAttachmentEntity, VolumeEntity } from '../persistence/block-storage.entities';
 import { backendVolume } from '../volumes/volume-manager';
 import { VolumeRecords } from '../volumes/volume-records';
@@ -153,7 +153,7 @@ export class AttachmentsService {
     row.attachedHost = connector.host;
     row.mountpoint = connector.mountpoint ?? row.mountpoint;
     row.attachStatus = 'attaching';
-    row.updatedAt = nowSeconds();
+    row.updatedAt = currentTime();
   }
 
   // ---------------------------------------------------------------- attachments API
@@ -177,7 +177,7 @@ export class AttachmentsService {
           `Volume ${volume.id} is already attached to instance ${input.instanceUuid}.`,
         );
       }
-      const now = nowSeconds();
+      const now = currentTime();
       const row: VolumeAttachmentEntity = {
         id: randomUUID(),
         volumeId: volume.id,
@@ -232,7 +232,7 @@ export class AttachmentsService {
           `Attachment ${row.id} cannot be completed from ${row.attachStatus}.`,
         );
       }
-      const now = nowSeconds();
+      const now = currentTime();
       Object.assign(row, { attachStatus: 'attached', attachTime: row.attachTime ?? now, updatedAt: now });
       await manager.save(VolumeAttachmentEntity, row);
       await this.settle(manager, volume);
@@ -382,7 +382,7 @@ export class AttachmentsService {
           `Volume ${volume.id} status must be available or attaching, but is ${volume.status}.`,
         );
       }
-      const now = nowSeconds();
+      const now = currentTime();
       await manager.insert(VolumeAttachmentEntity, {
         id: randomUUID(),
         volumeId: volume.id,

@@ -1,6 +1,9 @@
-/** Rows keep whole seconds, so a view built from memory matches what a later read returns. */
-export function nowSeconds(): Date {
-  return new Date(Math.floor(Date.now() / 1000) * 1000);
+/**
+ * Rows keep milliseconds (datetime(3)), so a view built from memory matches what a later read
+ * returns, and things made in the same second (two snapshots) still have an order.
+ */
+export function currentTime(): Date {
+  return new Date();
 }
 
 /** Cinder's timestamps: ISO 8601 in UTC with microseconds and no zone suffix. */

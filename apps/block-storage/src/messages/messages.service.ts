@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { LessThan } from 'typeorm';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { Database } from '../common/database';
-import { nowSeconds } from '../common/time';
+import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { MessageEntity } from '../persistence/block-storage.entities';
 
@@ -56,7 +56,7 @@ export class MessagesService {
   }): Promise<void> {
     const [actionId, actionText] = MESSAGE_ACTIONS[entry.action];
     const [detailId, detailText] = MESSAGE_DETAILS[entry.detail];
-    const now = nowSeconds();
+    const now = currentTime();
     const row: MessageEntity = {
       id: randomUUID(),
       projectId: entry.projectId,

@@ -64,13 +64,13 @@ export class VolumeEntity {
   @Column({ type: 'varchar', length: 16 })
   format: string;
 
-  @Column({ name: 'created_at', type: 'datetime' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime' })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 
-  @Column({ name: 'launched_at', type: 'datetime', nullable: true })
+  @Column({ name: 'launched_at', type: 'datetime', precision: 3, nullable: true })
   launchedAt: Date | null;
 }
 
@@ -151,16 +151,16 @@ export class VolumeAttachmentEntity {
   @Column({ name: 'connection_info', type: 'text', nullable: true })
   connectionInfo: string | null;
 
-  @Column({ name: 'attach_time', type: 'datetime', nullable: true })
+  @Column({ name: 'attach_time', type: 'datetime', precision: 3, nullable: true })
   attachTime: Date | null;
 
-  @Column({ name: 'detach_time', type: 'datetime', nullable: true })
+  @Column({ name: 'detach_time', type: 'datetime', precision: 3, nullable: true })
   detachTime: Date | null;
 
-  @Column({ name: 'created_at', type: 'datetime' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime' })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 }
 
@@ -202,10 +202,10 @@ export class SnapshotEntity {
   @Column({ type: 'varchar', length: 16 })
   format: string;
 
-  @Column({ name: 'created_at', type: 'datetime' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime' })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 }
 
@@ -236,10 +236,10 @@ export class VolumeTypeEntity {
   @Column({ name: 'is_public', type: 'boolean' })
   isPublic: boolean;
 
-  @Column({ name: 'created_at', type: 'datetime' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'datetime' })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 }
 
@@ -341,10 +341,10 @@ export class MessageEntity {
   @Column({ name: 'user_message', type: 'text' })
   userMessage: string;
 
-  @Column({ name: 'created_at', type: 'datetime' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: 'datetime' })
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt: Date;
 }
 

@@ -6,7 +6,7 @@ import { cinderErrors } from '../common/cinder-errors';
 import { Database } from '../common/database';
 import { applyFilters, fetchPage, ListRequest, ListSpec, Page } from '../common/list-params';
 import { resourceLinks } from '../common/links';
-import { cinderTime, nowSeconds } from '../common/time';
+import { cinderTime, currentTime } from '../common/time';
 import {
   SnapshotEntity,
   SnapshotMetadataEntity,
@@ -179,7 +179,7 @@ export class SnapshotsService {
         gigabytes: volume.size,
         typeName: type?.name ?? '',
       });
-      const now = nowSeconds();
+      const now = currentTime();
       const row: SnapshotEntity = {
         id: randomUUID(),
         volumeId: volume.id,
@@ -220,7 +220,7 @@ export class SnapshotsService {
   ): Promise<LoadedSnapshot> {
     cinderPolicy.member(actor, 'volume:update_snapshot');
     const snapshot = await this.find(actor, id);
-    const values: Partial<SnapshotEntity> = { updatedAt: nowSeconds() };
+    const values: Partial<SnapshotEntity> = { updatedAt: currentTime() };
     if (changes.name !== undefined) values.name = changes.name;
     if (changes.description !== undefined) values.description = changes.description;
     await this.db.transaction((manager) => manager.update(SnapshotEntity, { id: snapshot.id }, values));
@@ -248,7 +248,7 @@ export class SnapshotsService {
       const updated = await manager.update(
         SnapshotEntity,
         { id: found.id, status: found.status },
-        { status: 'deleting', updatedAt: nowSeconds() },
+        { status: 'deleting', updatedAt: currentTime() },
       );
       if (!updated.affected) throw cinderErrors.invalidSnapshot('The snapshot changed status meanwhile.');
       return found;
@@ -260,7 +260,7 @@ export class SnapshotsService {
     cinderPolicy.admin(actor, 'volume_extension:snapshot_admin_actions:reset_status');
     const snapshot = await this.find(actor, id);
     await this.db.transaction((manager) =>
-      manager.update(SnapshotEntity, { id: snapshot.id }, { status, updatedAt: nowSeconds() }),
+      manager.update(SnapshotEntity, { id: snapshot.id }, { status, updatedAt: currentTime() }),
     );
   }
 
@@ -281,7 +281,7 @@ export class SnapshotsService {
       }
       const rows = Object.entries(metadata).map(([key, value]) => ({ snapshotId: snapshot.id, key, value }));
       if (rows.length) await manager.insert(SnapshotMetadataEntity, rows);
-      await manager.update(SnapshotEntity, { id: snapshot.id }, { updatedAt: nowSeconds() });
+      await manager.update(SnapshotEntity, { id: snapshot.id }, { updatedAt: currentTime() });
     });
     return (await this.get(actor, snapshot.id)).metadata;
   }

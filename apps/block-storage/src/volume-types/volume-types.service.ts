@@ -5,7 +5,7 @@ import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import type { Actor } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
 import { Database, isUniqueViolation } from '../common/database';
-import { nowSeconds } from '../common/time';
+import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {
   DefaultVolumeTypeEntity,
@@ -56,7 +56,7 @@ export class VolumeTypesService implements OnApplicationBootstrap {
     if (await this.db.manager.findOneBy(VolumeTypeEntity, { name })) return;
     try {
       await this.db.transaction(async (manager) => {
-        const now = nowSeconds();
+        const now = currentTime();
         await manager.insert(VolumeTypeEntity, {
           id: randomUUID(),
           name,
@@ -162,7 +162,7 @@ export class VolumeTypesService implements OnApplicationBootstrap {
   }
 
   async create(input: TypeCreate): Promise<LoadedType> {
-    const now = nowSeconds();
+    const now = currentTime();
     const type: VolumeTypeEntity = {
       id: randomUUID(),
       name: input.name,
@@ -206,7 +206,7 @@ export class VolumeTypesService implements OnApplicationBootstrap {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.description !== undefined ? { description: changes.description } : {}),
       ...(changes.isPublic !== undefined ? { isPublic: changes.isPublic } : {}),
-      updatedAt: nowSeconds(),
+      updatedAt: currentTime(),
     });
     try {
       await this.db.transaction((manager) => manager.save(VolumeTypeEntity, type));
@@ -243,7 +243,7 @@ export class VolumeTypesService implements OnApplicationBootstrap {
         await manager.delete(VolumeTypeExtraSpecEntity, { volumeTypeId: type.id, key });
         await manager.insert(VolumeTypeExtraSpecEntity, { volumeTypeId: type.id, key, value });
       }
-      await manager.update(VolumeTypeEntity, { id: type.id }, { updatedAt: nowSeconds() });
+      await manager.update(VolumeTypeEntity, { id: type.id }, { updatedAt: currentTime() });
     });
     return specs;
   }

@@ -14,7 +14,7 @@ import {
 } from '../backend/volume-driver';
 import { BLOCK_STORAGE_CONFIG, QEMU_IMG, VOLUME_DRIVER } from '../block-storage.tokens';
 import { Database } from '../common/database';
-import { nowSeconds } from '../common/time';
+import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { ImageTransfer, ImageTransferError } from '../images/image-transfer';
 import { MessageAction, MessageDetail, MessagesService } from '../messages/messages.service';
@@ -152,7 +152,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
         await this.create(volume, source);
         await this.records.transition(volume.id, ['creating', 'downloading'], {
           status: 'available',
-          launchedAt: nowSeconds(),
+          launchedAt: currentTime(),
         });
       } catch (error) {
         await this.records.transition(volume.id, ['creating', 'downloading'], { status: 'error' });
@@ -281,7 +281,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
         manager.update(
           SnapshotEntity,
           { id: snapshot.id, status: 'restoring' },
-          { status: 'available', updatedAt: nowSeconds() },
+          { status: 'available', updatedAt: currentTime() },
         ),
       );
     });
@@ -329,7 +329,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
         manager.update(
           SnapshotEntity,
           { id: snapshot.id, status: 'creating' },
-          { status, progress: status === 'available' ? '100%' : '0%', updatedAt: nowSeconds() },
+          { status, progress: status === 'available' ? '100%' : '0%', updatedAt: currentTime() },
         ),
       );
     });
@@ -345,7 +345,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
           manager.update(
             SnapshotEntity,
             { id: snapshot.id },
-            { status: 'error_deleting', updatedAt: nowSeconds() },
+            { status: 'error_deleting', updatedAt: currentTime() },
           ),
         );
         await this.fail(snapshot, 'SNAPSHOT', 'snapshotDelete', requestId, error);
@@ -402,7 +402,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
         manager.update(
           SnapshotEntity,
           { id: snapshot.id, status: snapshot.status },
-          { status, updatedAt: nowSeconds() },
+          { status, updatedAt: currentTime() },
         ),
       );
     }

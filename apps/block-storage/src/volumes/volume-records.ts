@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor';
 import { cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
 import { Database } from '../common/database';
-import { nowSeconds } from '../common/time';
+import { currentTime } from '../common/time';
 import {
   GlanceMetadataEntity,
   VolumeAdminMetadataEntity,
@@ -88,7 +88,7 @@ export class VolumeRecords {
       m
         .createQueryBuilder()
         .update(VolumeEntity)
-        .set({ ...changes, updatedAt: nowSeconds() })
+        .set({ ...changes, updatedAt: currentTime() })
         .where('id = :id', { id })
         .andWhere('status IN (:...from)', { from })
         .execute();
@@ -99,7 +99,7 @@ export class VolumeRecords {
   /** Sets values whatever the status (the outcome of an operation this process owns). */
   async set(id: string, changes: Partial<VolumeEntity>, manager?: EntityManager): Promise<void> {
     const update = (m: EntityManager) =>
-      m.update(VolumeEntity, { id }, { ...changes, updatedAt: nowSeconds() });
+      m.update(VolumeEntity, { id }, { ...changes, updatedAt: currentTime() });
     if (manager) await update(manager);
     else await this.db.transaction(update);
   }
@@ -132,7 +132,7 @@ export class VolumeRecords {
       }
       const rows = Object.entries(metadata).map(([key, value]) => ({ volumeId, key, value }));
       if (rows.length) await m.insert(VolumeMetadataEntity, rows);
-      await m.update(VolumeEntity, { id: volumeId }, { updatedAt: nowSeconds() });
+      await m.update(VolumeEntity, { id: volumeId }, { updatedAt: currentTime() });
       return toMap(await m.findBy(VolumeMetadataEntity, { volumeId }));
     };
     return manager ? write(manager) : this.db.transaction(write);

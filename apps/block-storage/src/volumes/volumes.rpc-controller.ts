@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CreateVolume, DeleteVolume, GetVolume, ReplyOf, RequestOf } from '@stratus/contracts';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { actorFromContext } from '../common/actor';
 import { contextSchema, rpcInput } from '../common/rpc-input';
@@ -54,7 +55,7 @@ export class VolumesRpcController {
         availabilityZone: request.availabilityZone,
         metadata: request.metadata,
       },
-      { token: request.authToken, requestId: `req-rpc-${Date.now().toString(36)}` },
+      { token: request.authToken, requestId: `req-${randomUUID()}` },
     );
     return volumeRef(loaded);
   }
@@ -66,7 +67,7 @@ export class VolumesRpcController {
     const volume = await this.volumes.delete(actor, request.volumeId, {
       cascade: false,
       force: false,
-      requestId: `req-rpc-${Date.now().toString(36)}`,
+      requestId: `req-${randomUUID()}`,
     });
     return volumeRef(await this.records.loadOne({ ...volume, status: 'deleting' }));
   }

@@ -8,7 +8,7 @@ import { Actor, cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
 import { Database } from '../common/database';
 import { applyFilters, fetchPage, ListRequest, ListSpec, Page } from '../common/list-params';
-import { nowSeconds } from '../common/time';
+import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { ImageTransfer } from '../images/image-transfer';
 import {
@@ -309,7 +309,7 @@ export class VolumesService {
       source = { kind: 'unplaceable' };
     }
 
-    const now = nowSeconds();
+    const now = currentTime();
     const volume: VolumeEntity = {
       id: randomUUID(),
       projectId,
@@ -416,7 +416,7 @@ export class VolumesService {
         await manager.update(
           SnapshotEntity,
           { volumeId: found.id },
-          { status: 'deleting', updatedAt: nowSeconds() },
+          { status: 'deleting', updatedAt: currentTime() },
         );
       }
       await this.records.set(found.id, { status: 'deleting', previousStatus: found.status }, manager);
@@ -637,7 +637,7 @@ export class VolumesService {
       await manager.update(
         SnapshotEntity,
         { id: wanted.id },
-        { status: 'restoring', updatedAt: nowSeconds() },
+        { status: 'restoring', updatedAt: currentTime() },
       );
       return { volume: found, snapshot: wanted };
     });

@@ -1,11 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795738966612 implements MigrationInterface {
-  name = 'InitialSchema1795738966612';
+export class InitialSchema1795739430870 implements MigrationInterface {
+  name = 'InitialSchema1795739430870';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      'CREATE TABLE "volume" ("id" varchar(36) PRIMARY KEY NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "size" integer NOT NULL, "status" varchar(32) NOT NULL, "previous_status" varchar(32), "attach_status" varchar(32) NOT NULL, "migration_status" varchar(32), "availability_zone" varchar(255) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "bootable" boolean NOT NULL, "multiattach" boolean NOT NULL, "source_volid" varchar(36), "snapshot_id" varchar(36), "host" varchar(255) NOT NULL, "format" varchar(16) NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, "launched_at" datetime)',
+      'CREATE TABLE "volume" ("id" varchar(36) PRIMARY KEY NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "size" integer NOT NULL, "status" varchar(32) NOT NULL, "previous_status" varchar(32), "attach_status" varchar(32) NOT NULL, "migration_status" varchar(32), "availability_zone" varchar(255) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "bootable" boolean NOT NULL, "multiattach" boolean NOT NULL, "source_volid" varchar(36), "snapshot_id" varchar(36), "host" varchar(255) NOT NULL, "format" varchar(16) NOT NULL, "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL, "launched_at" datetime(3))',
     );
     await queryRunner.query('CREATE INDEX "ix_volume_host_status" ON "volume" ("host", "status") ');
     await queryRunner.query('CREATE INDEX "ix_volume_status" ON "volume" ("status") ');
@@ -22,7 +22,7 @@ export class InitialSchema1795738966612 implements MigrationInterface {
       'CREATE TABLE "glance_metadata" ("resource_id" varchar(36) NOT NULL, "key" varchar(255) NOT NULL, "value" text NOT NULL, PRIMARY KEY ("resource_id", "key"))',
     );
     await queryRunner.query(
-      'CREATE TABLE "volume_attachment" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "instance_uuid" varchar(36), "attached_host" varchar(255), "mountpoint" varchar(255), "attach_status" varchar(32) NOT NULL, "attach_mode" varchar(2) NOT NULL, "connector" text, "connection_info" text, "attach_time" datetime, "detach_time" datetime, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL)',
+      'CREATE TABLE "volume_attachment" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "instance_uuid" varchar(36), "attached_host" varchar(255), "mountpoint" varchar(255), "attach_status" varchar(32) NOT NULL, "attach_mode" varchar(2) NOT NULL, "connector" text, "connection_info" text, "attach_time" datetime(3), "detach_time" datetime(3), "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL)',
     );
     await queryRunner.query(
       'CREATE INDEX "ix_volume_attachment_instance" ON "volume_attachment" ("instance_uuid") ',
@@ -31,7 +31,7 @@ export class InitialSchema1795738966612 implements MigrationInterface {
       'CREATE INDEX "ix_volume_attachment_volume" ON "volume_attachment" ("volume_id") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "snapshot" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "status" varchar(32) NOT NULL, "size" integer NOT NULL, "progress" varchar(8) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "format" varchar(16) NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL)',
+      'CREATE TABLE "snapshot" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "status" varchar(32) NOT NULL, "size" integer NOT NULL, "progress" varchar(8) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "format" varchar(16) NOT NULL, "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL)',
     );
     await queryRunner.query('CREATE INDEX "ix_snapshot_volume" ON "snapshot" ("volume_id") ');
     await queryRunner.query(
@@ -41,7 +41,7 @@ export class InitialSchema1795738966612 implements MigrationInterface {
       'CREATE TABLE "snapshot_metadata" ("snapshot_id" varchar(36) NOT NULL, "key" varchar(255) NOT NULL, "value" varchar(255) NOT NULL, PRIMARY KEY ("snapshot_id", "key"))',
     );
     await queryRunner.query(
-      'CREATE TABLE "volume_type" ("id" varchar(36) PRIMARY KEY NOT NULL, "name" varchar(255) NOT NULL, "description" varchar(255), "is_public" boolean NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL)',
+      'CREATE TABLE "volume_type" ("id" varchar(36) PRIMARY KEY NOT NULL, "name" varchar(255) NOT NULL, "description" varchar(255), "is_public" boolean NOT NULL, "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL)',
     );
     await queryRunner.query('CREATE UNIQUE INDEX "ux_volume_type_name" ON "volume_type" ("name") ');
     await queryRunner.query(
@@ -64,7 +64,7 @@ export class InitialSchema1795738966612 implements MigrationInterface {
     );
     await queryRunner.query('CREATE TABLE "quota_lock" ("project_id" varchar(255) PRIMARY KEY NOT NULL)');
     await queryRunner.query(
-      'CREATE TABLE "message" ("id" varchar(36) PRIMARY KEY NOT NULL, "project_id" varchar(255) NOT NULL, "request_id" varchar(255) NOT NULL, "resource_type" varchar(36) NOT NULL, "resource_uuid" varchar(36), "event_id" varchar(255) NOT NULL, "message_level" varchar(255) NOT NULL, "user_message" text NOT NULL, "created_at" datetime NOT NULL, "expires_at" datetime NOT NULL)',
+      'CREATE TABLE "message" ("id" varchar(36) PRIMARY KEY NOT NULL, "project_id" varchar(255) NOT NULL, "request_id" varchar(255) NOT NULL, "resource_type" varchar(36) NOT NULL, "resource_uuid" varchar(36), "event_id" varchar(255) NOT NULL, "message_level" varchar(255) NOT NULL, "user_message" text NOT NULL, "created_at" datetime(3) NOT NULL, "expires_at" datetime(3) NOT NULL)',
     );
     await queryRunner.query('CREATE INDEX "ix_message_expires" ON "message" ("expires_at") ');
     await queryRunner.query(
