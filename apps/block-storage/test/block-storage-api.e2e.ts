@@ -182,6 +182,8 @@ describe('block storage API', () => {
     ]);
     expect(await names('bootable=true')).toEqual(['alpha']);
     expect(await names('size=3')).toEqual(['gamma']);
+    expect(await names('consumes_quota=true')).toHaveLength(5);
+    expect(await names('consumes_quota=false')).toEqual([]);
     expect(await names('name~=ta&sort=name')).toEqual(['delta', 'beta']);
     expect(await names('created_at=gt:2000-01-01T00:00:00&status=available&sort=name:asc&limit=1')).toEqual([
       'alpha',
@@ -464,6 +466,22 @@ describe('block storage API', () => {
     expect((await meta('DELETE', '/c')).status).toBe(200);
     expect((await meta('GET', '/c')).status).toBe(404);
     expect((await meta('GET')).body).toEqual({ metadata: { d: '4' } });
+    // 3.15: the metadata's ETag guards a replacing PUT.
+    const tagged = await api.call('GET', `volumes/${id}/metadata`, { version: '3.15' });
+    const etag = String(tagged.headers.get('etag'));
+    expect(etag).toMatch(/^[0-9a-f]{32}$/);
+    const stale = await api.call('PUT', `volumes/${id}/metadata`, {
+      json: { metadata: { x: '1' } },
+      version: '3.15',
+      headers: { 'If-Match': '"0123456789abcdef0123456789abcdef"' },
+    });
+    expect(stale.status).toBe(412);
+    const fresh = await api.call('PUT', `volumes/${id}/metadata`, {
+      json: { metadata: { x: '1' } },
+      version: '3.15',
+      headers: { 'If-Match': `"${etag}"` },
+    });
+    expect(fresh.body).toEqual({ metadata: { x: '1' } });
 
     const types = (method: string, path: string, json?: unknown, version?: string) =>
       admin.call(method, `/v3/${admin.projectId}/${path}`, { json, version });
@@ -646,6 +664,14 @@ describe('block storage API', () => {
       },
     });
     expect((await owner.call('GET', 'scheduler-stats/get_pools')).status).toBe(403);
+    const filtered = await admin.call(
+      'GET',
+      `/v3/${admin.projectId}/scheduler-stats/get_pools?volume_type=elsewhere`,
+      {
+        version: '3.28',
+      },
+    );
+    expect(filtered.body).toEqual({ pools: [] });
     const services = await admin.call('GET', `/v3/${admin.projectId}/os-services`);
     expect((services.body.services as Json[]).map((s) => s.binary)).toEqual([
       'cinder-scheduler',

@@ -16,7 +16,8 @@ import {
 } from '@stratus/contracts';
 import { BusService, DomainError, MetricsRegistry, RpcClient } from '@stratus/platform';
 import { expectEventually, TEST_NATS_URL, TestCloud } from '@stratus/testing';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { CinderApi, Json, Project } from './block-storage-helpers';
 
 jest.setTimeout(60_000);
@@ -165,6 +166,73 @@ describe('block storage requests and events for compute', () => {
     await expectEventually(async () =>
       expect((await failure(rpc.request(GetVolume, { volumeId: volume.id, context }))).status).toBe(404),
     );
+  });
+
+  it('reimages a volume (3.68) and makes volumes from Nova snapshot images (3.46)', async () => {
+    const imageUrl = cloud.service('image').url;
+    const makeImage = async (properties: Json, data: Buffer) => {
+      const image = (await (
+        await fetch(`${imageUrl}/v2/images`, {
+          method: 'POST',
+          headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ disk_format: 'raw', container_format: 'bare', ...properties }),
+        })
+      ).json()) as Json;
+      await fetch(`${imageUrl}/v2/images/${String(image.id)}/file`, {
+        method: 'PUT',
+        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/octet-stream' },
+        body: data,
+      });
+      return String(image.id);
+    };
+    const imageId = await makeImage(
+      { name: 'new-root', os_distro: 'alpine' },
+      Buffer.alloc(1024 * 1024, 0x42),
+    );
+    const volume = await rpc.request(CreateVolume, { context, size: 1 });
+    await waitForVolume(volume.id, 'available');
+    const reimage = (version: string) =>
+      api.call('POST', `volumes/${volume.id}/action`, {
+        json: { 'os-reimage': { image_id: imageId } },
+        version,
+      });
+    expect((await reimage('3.67')).status).toBe(404);
+    expect((await reimage('3.68')).status).toBe(202);
+    const reimaged = await waitForVolume(volume.id, 'available');
+    expect(reimaged).toMatchObject({ bootable: true, imageId, imageMetadata: { os_distro: 'alpine' } });
+    const path = join(cloud.env.dataDir, 'block-storage', 'volumes', `volume-${volume.id}`);
+    const fd = openSync(path, 'r');
+    const head = Buffer.alloc(1024);
+    readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    expect(head.equals(Buffer.alloc(1024, 0x42))).toBe(true);
+
+    const snapshot = await api.call('POST', 'snapshots', { json: { snapshot: { volume_id: volume.id } } });
+    const snapshotId = String((snapshot.body.snapshot as Json).id);
+    await api.waitFor(snapshotId, 'available', 'snapshots');
+    const novaImage = await makeImage(
+      {
+        name: 'server-snapshot',
+        bdm_v2: 'True',
+        root_device_name: '/dev/vda',
+        block_device_mapping: JSON.stringify([
+          {
+            boot_index: 0,
+            source_type: 'snapshot',
+            destination_type: 'volume',
+            snapshot_id: snapshotId,
+            volume_size: 1,
+          },
+        ]),
+      },
+      Buffer.alloc(0),
+    );
+    const fromNova = await api.call('POST', 'volumes', {
+      json: { volume: { imageRef: novaImage } },
+      version: '3.46',
+    });
+    expect(fromNova.status).toBe(202);
+    expect(fromNova.body.volume).toMatchObject({ snapshot_id: snapshotId, size: 1 });
   });
 
   it('attaches with a connector in one call and announces an online extend', async () => {

@@ -88,6 +88,18 @@ export class FileVolumeDriver implements VolumeDriver {
     });
   }
 
+  async reimageVolume(volume: BackendVolume, image: LocalImage): Promise<void> {
+    await this.exists(this.volumePath(volume.id), volume.id);
+    await this.produce(
+      this.volumePath(volume.id),
+      async (temp) => {
+        await this.options.qemuImg.convert(image.path, image.format, temp, volume.format);
+        await this.grow(temp, volume.format, volume.size);
+      },
+      true,
+    );
+  }
+
   async createFromSnapshot(volume: BackendVolume, snapshot: BackendSnapshot): Promise<void> {
     await this.copyInto(this.snapshotPath(snapshot.id), snapshot.format, volume);
   }

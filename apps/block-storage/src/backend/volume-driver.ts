@@ -54,6 +54,8 @@ export interface VolumeDriver {
   createFromImage(volume: BackendVolume, image: LocalImage): Promise<void>;
   createFromSnapshot(volume: BackendVolume, snapshot: BackendSnapshot): Promise<void>;
   cloneVolume(volume: BackendVolume, source: BackendVolume): Promise<void>;
+  /** Replaces the volume's data with an image's (os-reimage, 3.68); the old data stays until it succeeds. */
+  reimageVolume(volume: BackendVolume, image: LocalImage): Promise<void>;
   /** Grows a volume to `newSize` GiB; `online` when a guest has it attached. */
   extendVolume(volume: BackendVolume, newSize: number, online: boolean): Promise<void>;
   deleteVolume(volume: BackendVolume): Promise<void>;

@@ -19,6 +19,7 @@ export const MESSAGE_ACTIONS = {
   snapshotDelete: ['010', 'snapshot delete'],
   deleteVolume: ['013', 'delete volume'],
   revertVolume: ['014', 'revert volume'],
+  reimageVolume: ['018', 'reimage volume'],
 } as const;
 
 export type MessageAction = keyof typeof MESSAGE_ACTIONS;

@@ -56,6 +56,7 @@ export const SNAPSHOT_LIST_SPEC: ListSpec = {
     },
     created_at: { type: 'time', sql: 's.created_at' },
     updated_at: { type: 'time', sql: 's.updated_at' },
+    consumes_quota: { type: 'boolean', sql: '1', minVersion: '3.65' },
   },
   markerNotFound: (marker) => cinderErrors.snapshotNotFound(marker),
 };

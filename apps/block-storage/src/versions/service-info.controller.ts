@@ -13,6 +13,7 @@ import { VolumeEntity } from '../persistence/block-storage.entities';
 import { ATTACHMENT_LIST_SPEC } from '../attachments/attachments.service';
 import { MESSAGE_LIST_SPEC } from '../messages/messages.controller';
 import { SNAPSHOT_LIST_SPEC } from '../snapshots/snapshots.service';
+import { VolumeTypesService } from '../volume-types/volume-types.service';
 import { VolumeManager } from '../volumes/volume-manager';
 import { VOLUME_LIST_SPEC } from '../volumes/volumes.service';
 
@@ -63,6 +64,7 @@ export class ServiceInfoController {
   constructor(
     private readonly db: Database,
     private readonly manager: VolumeManager,
+    private readonly types: VolumeTypesService,
     @Inject(VOLUME_DRIVER) private readonly driver: VolumeDriver,
     @Inject(BLOCK_STORAGE_CONFIG) private readonly config: BlockStorageConfig,
   ) {}
@@ -88,6 +90,7 @@ export class ServiceInfoController {
     cinderPolicy.admin(caller, 'scheduler_extension:scheduler_stats:get_pools');
     const detailText = query.get('detail');
     const detail = detailText !== null && parseValue(cinderBoolean, detailText, 'detail');
+    if (caller.version.atLeast('3.28') && !(await this.poolMatches(caller, query))) return { pools: [] };
     if (!detail) return { pools: [{ name: this.manager.host }] };
     const capacity = await this.driver.capacity();
     const allocated = await this.db.manager
@@ -120,6 +123,18 @@ export class ServiceInfoController {
         },
       ],
     };
+  }
+
+  /** 3.28 pool filters: the pool's name, and a volume type it could hold. */
+  private async poolMatches(caller: Caller, query: URLSearchParams): Promise<boolean> {
+    const name = query.get('name');
+    if (name !== null && name !== this.manager.host) return false;
+    const typeName = query.get('volume_type');
+    if (typeName === null) return true;
+    const type = await this.types.find(caller, typeName).catch(() => undefined);
+    if (!type) return false;
+    const backend = (await this.types.loadOne(type)).extraSpecs.volume_backend_name;
+    return backend === undefined || backend === this.driver.backendName;
   }
 
   @Get(v3Paths('os-services'))

@@ -59,6 +59,7 @@ const schemas = {
     })
     .strict(),
   revert: z.object({ snapshot_id: uuidField }).strict(),
+  'os-reimage': z.object({ image_id: uuidField, reimage_reserved: cinderBoolean.optional() }).strict(),
   'os-volume_upload_image': z
     .object({
       image_name: z.string().min(1).max(255),
@@ -197,6 +198,17 @@ export class VolumeActionsController {
           id,
           parseBody(action, schemas[action], body).snapshot_id,
           caller.requestId,
+        );
+        return;
+      }
+      case 'os-reimage': {
+        if (!caller.version.atLeast('3.68')) throw cinderErrors.versionNotFound(caller.version.toString());
+        const input = parseBody(action, schemas[action], body);
+        await this.volumes.reimage(
+          caller,
+          id,
+          { imageId: input.image_id, reimageReserved: input.reimage_reserved ?? false },
+          { token: caller.token, requestId: caller.requestId },
         );
         return;
       }

@@ -8,6 +8,7 @@ import { QemuImg, qemuFormatOf } from '../backend/qemu-img';
 import {
   BackendSnapshot,
   BackendVolume,
+  LocalImage,
   VolumeBackendError,
   VolumeDriver,
   VolumeFormat,
@@ -183,7 +184,12 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
    * one the image declares, it must have no backing file (which could name any file on this host),
    * and its virtual size must fit the volume. Only then is it converted into the volume.
    */
-  private async copyImageToVolume(volume: BackendVolume, image: ImageRef, token: string): Promise<void> {
+  private async copyImageToVolume(
+    volume: BackendVolume,
+    image: ImageRef,
+    token: string,
+    write: (local: LocalImage) => Promise<void> = (local) => this.driver.createFromImage(volume, local),
+  ): Promise<void> {
     const declared = qemuFormatOf(image.diskFormat);
     if (!declared)
       throw new OperationFailed(
@@ -209,7 +215,7 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
           'imageUnacceptable',
         );
       }
-      await this.driver.createFromImage(volume, { path: scratch, format: declared });
+      await write({ path: scratch, format: declared });
     } catch (error) {
       if (error instanceof ImageTransferError) throw new OperationFailed(error.message, 'imageUnacceptable');
       throw error;
@@ -265,6 +271,41 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
         hostName: a.attachedHost,
       })),
       at: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * os-reimage (3.68): the image replaces the volume's data in one rename once converted; on
+   * failure the volume is in error with its old data. It returns to `finalStatus` when done.
+   */
+  startReimage(
+    volume: VolumeEntity,
+    image: ImageRef,
+    token: string,
+    glance: Record<string, string>,
+    finalStatus: string,
+    requestId: string,
+  ): void {
+    this.spawn(`reimage of ${volume.id}`, async () => {
+      try {
+        const target = backendVolume(volume);
+        await this.copyImageToVolume(target, image, token, (local) =>
+          this.driver.reimageVolume(target, local),
+        );
+        await this.db.transaction(async (manager) => {
+          await manager.delete(GlanceMetadataEntity, { resourceId: volume.id });
+          await this.records.writeGlanceMetadata(manager, volume.id, glance);
+          await this.records.transition(
+            volume.id,
+            ['downloading'],
+            { status: finalStatus, bootable: true },
+            manager,
+          );
+        });
+      } catch (error) {
+        await this.records.transition(volume.id, ['downloading'], { status: 'error' });
+        await this.fail(volume, 'VOLUME', 'reimageVolume', requestId, error);
+      }
     });
   }
 

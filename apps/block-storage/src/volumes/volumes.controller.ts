@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { cinderBoolean, metadataField, parseBody, parseValue } from '../common/cinder-body';
 import { cinderErrors } from '../common/cinder-errors';
@@ -9,6 +10,16 @@ import type { BlockStorageConfig } from '../config/block-storage-config';
 import { imageIdOf, volumeCreateSchema, volumeUpdateSchema } from './volume.schemas';
 import { volumeDetail, volumeSummary } from './volume-view';
 import { VOLUME_LIST_SPEC, VolumesService } from './volumes.service';
+
+/** Cinder's metadata ETag: the md5 of the metadata document. */
+export function metadataEtag(metadata: Record<string, string>): string {
+  const sorted = Object.fromEntries(
+    Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return createHash('md5')
+    .update(JSON.stringify({ metadata: sorted }))
+    .digest('hex');
+}
 
 @Controller(v3Paths('volumes'))
 export class VolumesController {
@@ -84,7 +95,11 @@ export class VolumesController {
         backupId: input.backup_id,
         multiattach: input.multiattach,
       },
-      { token: caller.token, requestId: caller.requestId },
+      {
+        token: caller.token,
+        requestId: caller.requestId,
+        novaSnapshotImages: caller.version.atLeast('3.46'),
+      },
     );
     return { volume: volumeDetail(loaded, caller) };
   }
@@ -113,9 +128,16 @@ export class VolumesController {
     });
   }
 
+  /** From 3.15 the metadata carries an ETag, which a replacing PUT may require with If-Match. */
   @Get(':id/metadata')
-  async metadata(@CallerOf() caller: Caller, @Param('id') id: string) {
-    return { metadata: await this.volumes.metadata(caller, id) };
+  async metadata(
+    @CallerOf() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const metadata = await this.volumes.metadata(caller, id);
+    if (caller.version.atLeast('3.15')) response.setHeader('ETag', metadataEtag(metadata));
+    return { metadata };
   }
 
   @Post(':id/metadata')
@@ -125,8 +147,23 @@ export class VolumesController {
   }
 
   @Put(':id/metadata')
-  async replaceMetadata(@CallerOf() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
+  async replaceMetadata(
+    @CallerOf() caller: Caller,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const metadata = parseBody('metadata', metadataField, body);
+    const ifMatch = request.get('if-match');
+    if (caller.version.atLeast('3.15') && ifMatch) {
+      const current = metadataEtag(await this.volumes.metadata(caller, id));
+      const wanted = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, ''));
+      if (!wanted.includes(current) && !wanted.includes('*')) {
+        response.status(412);
+        return undefined;
+      }
+    }
     return { metadata: await this.volumes.setMetadata(caller, id, metadata, true) };
   }
 

@@ -55,7 +55,7 @@ export class VolumesRpcController {
         availabilityZone: request.availabilityZone,
         metadata: request.metadata,
       },
-      { token: request.authToken, requestId: `req-${randomUUID()}` },
+      { token: request.authToken, requestId: `req-${randomUUID()}`, novaSnapshotImages: true },
     );
     return volumeRef(loaded);
   }

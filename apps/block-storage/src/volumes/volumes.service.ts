@@ -101,6 +101,8 @@ export const VOLUME_LIST_SPEC: ListSpec = {
     },
     created_at: { type: 'time', sql: 'v.created_at' },
     updated_at: { type: 'time', sql: 'v.updated_at' },
+    // Every volume counts against quota here.
+    consumes_quota: { type: 'boolean', sql: '1', minVersion: '3.65' },
   },
   markerNotFound: (marker) => cinderErrors.volumeNotFound(marker),
 };
@@ -134,6 +136,28 @@ export function imageMetadataOf(image: ImageRef): Record<string, string> {
   };
   for (const [key, value] of Object.entries(image.properties)) if (!(key in metadata)) metadata[key] = value;
   return metadata;
+}
+
+/**
+ * The snapshot a Nova snapshot image of a volume-backed server stands for: an image without data
+ * whose block_device_mapping names the boot volume's snapshot.
+ */
+export function novaSnapshotOf(image: ImageRef): string | undefined {
+  const mapping = image.properties.block_device_mapping;
+  if ((image.size ?? 0) > 0 || !mapping) return undefined;
+  try {
+    const entries = JSON.parse(mapping) as {
+      boot_index?: number | string | null;
+      snapshot_id?: string;
+      source_type?: string;
+    }[];
+    const boot = entries.find((e) => String(e.boot_index) === '0') ?? entries[0];
+    return boot?.source_type === 'snapshot' && typeof boot.snapshot_id === 'string'
+      ? boot.snapshot_id
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -205,7 +229,7 @@ export class VolumesService {
   async create(
     actor: Actor,
     input: VolumeCreateInput,
-    request: { token?: string; requestId: string },
+    request: { token?: string; requestId: string; novaSnapshotImages: boolean },
   ): Promise<LoadedVolume> {
     cinderPolicy.member(actor, 'volume:create');
     const projectId = cinderPolicy.project(actor, 'volume:create');
@@ -263,22 +287,13 @@ export class VolumesService {
     } else if (input.imageId != null) {
       if (!request.token) throw cinderErrors.invalidInput('A token is needed to read the image.');
       const image = await this.images.lookup(actor, input.imageId);
-      if (image.status !== 'active') throw cinderErrors.invalidInput(`Image ${image.id} is not active.`);
-      if (!qemuFormatOf(image.diskFormat)) {
-        throw cinderErrors.invalidImage(`disk format ${image.diskFormat} is not supported.`);
+      const snapshotId = novaSnapshotOf(image);
+      if (snapshotId && request.novaSnapshotImages) {
+        // A Nova snapshot of a volume-backed server (3.46): the image only names volume snapshots.
+        return this.create(actor, { ...input, imageId: null, snapshotId }, request);
       }
-      const imageGb = Math.ceil((image.size ?? 0) / GiB);
-      size ??= Math.max(imageGb, image.minDisk, 1);
-      if ((image.size ?? 0) > size * GiB) {
-        throw cinderErrors.invalidInput(
-          `Size of specified image ${imageGb}GB is larger than volume size ${size}GB.`,
-        );
-      }
-      if (image.minDisk > size) {
-        throw cinderErrors.invalidInput(
-          `Volume size ${size}GB cannot be smaller than the image minDisk size ${image.minDisk}GB.`,
-        );
-      }
+      size ??= Math.max(Math.ceil((image.size ?? 0) / GiB), image.minDisk, 1);
+      this.checkImageFits(image, size);
       bootable = true;
       glance = imageMetadataOf(image);
       source = { kind: 'image', image, token: request.token };
@@ -353,6 +368,24 @@ export class VolumesService {
       attachments: [],
       typeName: type.name,
     };
+  }
+
+  /** Cinder's checks of an image against the volume it would fill. */
+  private checkImageFits(image: ImageRef, size: number): void {
+    if (image.status !== 'active') throw cinderErrors.invalidInput(`Image ${image.id} is not active.`);
+    if (!qemuFormatOf(image.diskFormat)) {
+      throw cinderErrors.invalidImage(`disk format ${image.diskFormat} is not supported.`);
+    }
+    if ((image.size ?? 0) > size * GiB) {
+      throw cinderErrors.invalidInput(
+        `Size of specified image ${Math.ceil((image.size ?? 0) / GiB)}GB is larger than volume size ${size}GB.`,
+      );
+    }
+    if (image.minDisk > size) {
+      throw cinderErrors.invalidInput(
+        `Volume size ${size}GB cannot be smaller than the image minDisk size ${image.minDisk}GB.`,
+      );
+    }
   }
 
   private async findSnapshot(actor: Actor, id: string): Promise<SnapshotEntity> {
@@ -642,6 +675,39 @@ export class VolumesService {
       return { volume: found, snapshot: wanted };
     });
     this.manager.startRevert(volume, snapshot, requestId);
+  }
+
+  /** os-reimage (3.68): the volume gets the image's data; reserved volumes only with reimage_reserved. */
+  async reimage(
+    actor: Actor,
+    id: string,
+    input: { imageId: string; reimageReserved: boolean },
+    request: { token: string; requestId: string },
+  ): Promise<void> {
+    cinderPolicy.member(actor, 'volume:reimage');
+    const found = await this.records.find(actor, id);
+    const image = await this.images.lookup(actor, input.imageId);
+    this.checkImageFits(image, found.size);
+    const volume = await this.db.transaction(async (manager) => {
+      const locked = await this.records.findForUpdate(actor, id, manager);
+      const allowed = input.reimageReserved ? ['available', 'error', 'reserved'] : ['available', 'error'];
+      if (!allowed.includes(locked.status)) {
+        throw cinderErrors.invalidVolume(
+          `Volume status must be ${allowed.join(' or ')} to reimage, but current status is: ${locked.status}.`,
+        );
+      }
+      await this.records.set(locked.id, { status: 'downloading', previousStatus: locked.status }, manager);
+      return locked;
+    });
+    const finalStatus = volume.status === 'reserved' ? 'reserved' : 'available';
+    this.manager.startReimage(
+      volume,
+      image,
+      request.token,
+      imageMetadataOf(image),
+      finalStatus,
+      request.requestId,
+    );
   }
 
   /** os-volume-upload-image: creates the image now, uploads its data after answering. */
