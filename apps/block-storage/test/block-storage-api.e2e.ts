@@ -620,6 +620,16 @@ describe('block storage API', () => {
     expect((await client.call('GET', `os-quota-sets/${limited.projectId}`)).body.quota_set).toMatchObject({
       volumes: 10,
     });
+
+    // Concurrent creates on MariaDB serialise on the project's quota row: exactly the limit passes.
+    const racing = await cloud.createProjectUser('api-race', 'member');
+    const racer = await CinderApi.of(cloud, racing);
+    await quota('PUT', `os-quota-sets/${racing.projectId}`, { quota_set: { volumes: 5 } });
+    const raced = await Promise.all(
+      Array.from({ length: 12 }, () => racer.call('POST', 'volumes', { json: { volume: { size: 1 } } })),
+    );
+    expect(raced.map((r) => r.status).sort()).toEqual([...Array(5).fill(202), ...Array(7).fill(413)]);
+
     const classSet = await quota('PUT', 'os-quota-class-sets/default', { quota_class_set: { groups: 5 } });
     expect(classSet.body.quota_class_set).toMatchObject({ groups: 5 });
   });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { cinderErrors } from '../common/cinder-errors';
 import { Database } from '../common/database';
@@ -39,6 +39,7 @@ export interface QuotaDelta {
   gigabytes: number;
   /** The type whose per-type limits apply. */
   typeName: string;
+  typeId: string;
   /** For per_volume_gigabytes: the size the volume will have. */
   volumeSize?: number;
   /** Only the type's own limits apply (a retype moves usage between types, not in total). */
@@ -133,30 +134,25 @@ export class QuotasService {
    * limit would be exceeded (413, Cinder's messages). Call inside the transaction that inserts.
    */
   async reserve(manager: EntityManager, projectId: string, delta: QuotaDelta): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(QuotaLockEntity)
-      .values({ projectId })
-      .orIgnore()
-      .execute();
-    const lock = manager
-      .createQueryBuilder(QuotaLockEntity, 'q')
-      .where('q.project_id = :projectId', { projectId });
-    if (!this.db.isSqlite) lock.setLock('pessimistic_write');
-    await lock.getOne();
-    const limits = await this.limits(projectId, manager);
+    await this.lockProject(manager, projectId);
+    const names = (base: string) =>
+      delta.perTypeOnly ? [`${base}_${delta.typeName}`] : [base, `${base}_${delta.typeName}`];
+    const wanted = [
+      ...names('volumes'),
+      ...names('snapshots'),
+      ...names('gigabytes'),
+      'per_volume_gigabytes',
+    ];
+    const limits = await this.someLimits(manager, projectId, wanted);
     const perVolume = limits.per_volume_gigabytes;
     if (delta.volumeSize !== undefined && perVolume >= 0 && delta.volumeSize > perVolume) {
       throw cinderErrors.perVolumeSizeExceeded(delta.volumeSize, perVolume);
     }
-    const used = await this.usage(projectId, manager);
+    const used = await this.typeUsage(manager, projectId, delta);
     const over = (name: string, adding: number) => {
       const limit = limits[name] ?? -1;
       return adding > 0 && limit >= 0 && (used[name] ?? 0) + adding > limit;
     };
-    const names = (base: string) =>
-      delta.perTypeOnly ? [`${base}_${delta.typeName}`] : [base, `${base}_${delta.typeName}`];
     for (const name of names('volumes')) {
       if (over(name, delta.volumes ?? 0)) throw cinderErrors.volumeLimitExceeded(limits[name], name);
     }
@@ -168,6 +164,75 @@ export class QuotasService {
         throw cinderErrors.gigabytesExceeded(name, delta.gigabytes, limits[name], used[name] ?? 0);
       }
     }
+  }
+
+  /** The limits of a few resources, in two queries (this runs in every creating transaction). */
+  private async someLimits(manager: EntityManager, projectId: string, names: string[]): Promise<QuotaSet> {
+    const configured = this.configuredDefaults();
+    const limits: QuotaSet = Object.fromEntries(names.map((n) => [n, configured[n] ?? -1]));
+    const [classRows, projectRows] = await Promise.all([
+      manager.findBy(QuotaClassEntity, { className: 'default', resource: In(names) }),
+      manager.findBy(QuotaEntity, { projectId, resource: In(names) }),
+    ]);
+    for (const row of [...classRows, ...projectRows]) limits[row.resource] = row.hardLimit;
+    return limits;
+  }
+
+  /** The project's usage in total and for the delta's type, in one query. */
+  private async typeUsage(manager: EntityManager, projectId: string, delta: QuotaDelta): Promise<QuotaSet> {
+    const sum = (table: string, typed: boolean, what: string) =>
+      `(SELECT ${what} FROM ${table} WHERE project_id = ?${typed ? ' AND volume_type_id = ?' : ''})`;
+    const columns: [string, string][] = [
+      ['volumes', sum('volume', false, 'COUNT(*)')],
+      ['volumeGb', sum('volume', false, 'COALESCE(SUM(size), 0)')],
+      ['typeVolumes', sum('volume', true, 'COUNT(*)')],
+      ['typeVolumeGb', sum('volume', true, 'COALESCE(SUM(size), 0)')],
+      ['snapshots', sum('snapshot', false, 'COUNT(*)')],
+      ['snapshotGb', sum('snapshot', false, 'COALESCE(SUM(size), 0)')],
+      ['typeSnapshots', sum('snapshot', true, 'COUNT(*)')],
+      ['typeSnapshotGb', sum('snapshot', true, 'COALESCE(SUM(size), 0)')],
+    ];
+    const params = columns.flatMap(([name]) =>
+      name.startsWith('type') ? [projectId, delta.typeId] : [projectId],
+    );
+    const [row] = (await manager.query(
+      `SELECT ${columns.map(([name, sql]) => `${sql} AS ${name}`).join(', ')}`,
+      params,
+    )) as Record<string, string | number>[];
+    const n = (name: string) => Number(row[name]);
+    const t = delta.typeName;
+    return {
+      volumes: n('volumes'),
+      snapshots: n('snapshots'),
+      gigabytes: n('volumeGb') + n('snapshotGb'),
+      [`volumes_${t}`]: n('typeVolumes'),
+      [`snapshots_${t}`]: n('typeSnapshots'),
+      [`gigabytes_${t}`]: n('typeVolumeGb') + n('typeSnapshotGb'),
+    };
+  }
+
+  /**
+   * Takes the project's row lock. The row is created on first use only: an INSERT of an existing
+   * key takes a shared lock that every waiting transaction then tries to upgrade, which InnoDB
+   * settles by killing all but one of them.
+   */
+  private async lockProject(manager: EntityManager, projectId: string): Promise<void> {
+    const lock = () => {
+      const qb = manager
+        .createQueryBuilder(QuotaLockEntity, 'q')
+        .where('q.project_id = :projectId', { projectId });
+      if (!this.db.isSqlite) qb.setLock('pessimistic_write');
+      return qb.getOne();
+    };
+    if (await lock()) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(QuotaLockEntity)
+      .values({ projectId })
+      .orIgnore()
+      .execute();
+    await lock();
   }
 
   async detail(projectId: string): Promise<Record<string, Usage>> {

@@ -179,6 +179,7 @@ export class SnapshotsService {
         snapshots: 1,
         gigabytes: volume.size,
         typeName: type?.name ?? '',
+        typeId: volume.volumeTypeId,
       });
       const now = currentTime();
       const row: SnapshotEntity = {

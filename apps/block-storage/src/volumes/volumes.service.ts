@@ -353,10 +353,16 @@ export class VolumesService {
         volumes: 1,
         gigabytes: size,
         typeName: type.name,
+        typeId: type.id,
         volumeSize: size,
       });
       await manager.insert(VolumeEntity, volume);
-      await this.records.writeMetadata(volume.id, input.metadata ?? {}, false, manager);
+      const metadata = Object.entries(input.metadata ?? {}).map(([key, value]) => ({
+        volumeId: volume.id,
+        key,
+        value,
+      }));
+      if (metadata.length) await manager.insert(VolumeMetadataEntity, metadata);
       await this.records.writeGlanceMetadata(manager, volume.id, glance);
     });
     this.manager.startCreate(volume, source, request.requestId);
@@ -512,6 +518,7 @@ export class VolumesService {
       await this.quotas.reserve(manager, found.projectId, {
         gigabytes: newSize - found.size,
         typeName: type?.name ?? '',
+        typeId: found.volumeTypeId,
         volumeSize: newSize,
       });
       await this.records.set(found.id, { status: 'extending' }, manager);
@@ -634,6 +641,7 @@ export class VolumesService {
         volumes: 1,
         gigabytes: volume.size,
         typeName: type.name,
+        typeId: type.id,
         perTypeOnly: true,
       });
       await this.records.set(
