@@ -58,9 +58,10 @@ describe('block storage through the openstack CLI', () => {
     expect(jsonOf<Json[]>(listed).map((v) => v.Name)).toContain('data2');
     expect(jsonOf<Json[]>(long).find((v) => v.Name === 'data2')).toMatchObject({ Type: '__DEFAULT__' });
     await api.waitFor(String(volume.id), 'available');
-    const [shown, unset, reshown] = await openstack(member, [
+    const [shown, unset, flags, reshown] = await openstack(member, [
       ['volume', 'show', 'data2', '-f', 'json'],
       ['volume', 'unset', '--property', 'tier', 'data2'],
+      ['volume', 'set', '--bootable', '--read-only', '--image-property', 'os_distro=debian', 'data2'],
       ['volume', 'show', 'data2', '-f', 'json'],
     ]);
     expect(jsonOf<Json>(shown)).toMatchObject({
@@ -71,7 +72,12 @@ describe('block storage through the openstack CLI', () => {
       bootable: 'false',
     });
     ok(unset);
-    expect(jsonOf<Json>(reshown).properties).toEqual({ owner: 'ops' });
+    ok(flags);
+    expect(jsonOf<Json>(reshown)).toMatchObject({
+      properties: { owner: 'ops', readonly: 'True' },
+      bootable: 'true',
+      volume_image_metadata: { os_distro: 'debian' },
+    });
     expect(statSync(join(volumesDir, `volume-${String(volume.id)}`)).size).toBe(2 * 1024 ** 3);
 
     const [deleted] = await openstack(member, [['volume', 'delete', 'data2']]);
@@ -170,7 +176,13 @@ describe('block storage through the openstack CLI', () => {
     await api.waitFor(String(clone.id), 'available');
     expect(statSync(join(volumesDir, `volume-${String(clone.id)}`)).size).toBe(2 * 1024 ** 3);
 
-    const [snapDeleted] = await openstack(member, [['volume', 'snapshot', 'delete', 'snap1']]);
+    const [snapSet, snapShown, snapDeleted] = await openstack(member, [
+      ['volume', 'snapshot', 'set', '--name', 'snap1b', '--property', 'kept=yes', 'snap1'],
+      ['volume', 'snapshot', 'show', 'snap1b', '-f', 'json'],
+      ['volume', 'snapshot', 'delete', 'snap1b'],
+    ]);
+    ok(snapSet);
+    expect(jsonOf<Json>(snapShown)).toMatchObject({ name: 'snap1b', properties: { kept: 'yes' } });
     ok(snapDeleted);
     await api.waitFor(snapshotId, 'gone', 'snapshots');
     const [deleted] = await openstack(member, [['volume', 'delete', 'base', 'from-snap', 'clone']]);

@@ -16,8 +16,6 @@ export const cinderErrors = {
   invalidSnapshot: (reason: string) => bad(`Invalid snapshot: ${reason}`, 'InvalidSnapshot'),
   invalidVolumeType: (reason: string) => bad(`Invalid volume type: ${reason}`, 'InvalidVolumeType'),
   invalidMetadata: (reason: string) => bad(`Invalid metadata: ${reason}`, 'InvalidVolumeMetadata'),
-  invalidMetadataSize: (reason: string) =>
-    bad(`Invalid metadata size: ${reason}`, 'InvalidVolumeMetadataSize'),
   invalidAvailabilityZone: (zone: string) =>
     bad(`Availability zone '${zone}' is invalid.`, 'InvalidAvailabilityZone'),
   invalidAttachMode: (mode: string, volumeId: string) =>
@@ -51,7 +49,6 @@ export const cinderErrors = {
       `Volume attachment could not be found with filter: attachment_id = ${id}.`,
       'VolumeAttachmentNotFound',
     ),
-  imageNotFound: (id: string) => missing(`Image ${id} could not be found.`, 'ImageNotFound'),
   accessListUnavailable: () =>
     missing('Access list not available for public volume types.', 'VolumeTypeAccessNotFound'),
   messageNotFound: (id: string) => missing(`Message ${id} could not be found.`, 'MessageNotFound'),

@@ -10,8 +10,3 @@ export function resourceLinks(
     { href: `${baseUrl}/${projectId}/${collection}/${id}`, rel: 'bookmark' },
   ];
 }
-
-/** The collection URL as the client addressed it, for next links. */
-export function collectionUrl(baseUrl: string, projectId: string, path: string): string {
-  return `${baseUrl}/v3/${projectId}/${path}`;
-}

@@ -22,7 +22,7 @@ import { QuotasService } from '../quotas/quotas.service';
 import { specIsTrue, VolumeTypesService } from '../volume-types/volume-types.service';
 import { CreateSource, VolumeManager } from './volume-manager';
 import { VolumeRecords } from './volume-records';
-import { isReadonly, LoadedVolume } from './volume-view';
+import type { LoadedVolume } from './volume-view';
 
 const GiB = 1024 ** 3;
 
@@ -775,10 +775,5 @@ export class VolumesService {
       request.requestId,
     );
     return { volume: await this.records.loadOne(uploading), imageId };
-  }
-
-  /** Whether the volume's readonly flag makes 'rw' attachments impossible. */
-  readonly(loaded: LoadedVolume): boolean {
-    return isReadonly(loaded);
   }
 }
