@@ -4,6 +4,7 @@ export * from './errors/error-style';
 export * from './errors/openstack-exception.filter';
 export * from './auth/fernet';
 export * from './auth/key-repository';
+export * from './auth/token-key-command';
 export * from './auth/token';
 export * from './auth/revocation-list';
 export * from './auth/auth-context';

@@ -35,7 +35,8 @@ export async function createServiceApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-  app.use(requestMetrics(app.get(MetricsRegistry)));
+  const metrics = app.get(MetricsRegistry);
+  app.use(requestMetrics(metrics));
   app.use(
     jsonBody(options.errorStyle, {
       limit: options.bodyLimit ?? '1mb',
@@ -47,6 +48,10 @@ export async function createServiceApp(
       strategy: new NamespacedNatsServer(
         { servers: options.config.NATS_URL, queue: options.service, name: `${options.service}-rpc-server` },
         options.config.NATS_NAMESPACE,
+        options.config.SHUTDOWN_GRACE_SECONDS * 1000,
+        metrics.histogram('stratus_rpc_handled_duration_seconds', 'NATS requests this replica answered', [
+          'subject',
+        ]),
       ),
     },
     { inheritAppConfig: true },
