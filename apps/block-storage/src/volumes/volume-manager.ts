@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { BLOCK_STORAGE_VOLUME_STREAM, ImageRef, VolumeExtended } from '@stratus/contracts';
 import { BusService } from '@stratus/platform';
 import { promises as fs } from 'node:fs';
@@ -71,7 +77,7 @@ export function conversionDir(config: BlockStorageConfig): string {
  * init_host does: creates become errors, deletes resume.
  */
 @Injectable()
-export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutdown {
+export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('VolumeManager');
   private readonly running = new Set<Promise<void>>();
   readonly host: string;
@@ -102,13 +108,9 @@ export class VolumeManager implements OnApplicationBootstrap, OnApplicationShutd
     await this.recover();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Operations in flight finish before the database connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.running]);
-  }
-
-  /** Resolves once every operation started so far has finished (for tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
   private spawn(label: string, work: () => Promise<void>): void {
