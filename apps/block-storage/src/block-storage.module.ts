@@ -75,6 +75,7 @@ export class BlockStorageModule implements NestModule {
           useFactory: (qemuImg: QemuImg) =>
             new FileVolumeDriver({
               folder: volumesDir(config),
+              host: config.BLOCK_STORAGE_HOST,
               backendName: config.BLOCK_STORAGE_BACKEND_NAME,
               qemuImg,
               copyTimeoutMs: timeoutMs,

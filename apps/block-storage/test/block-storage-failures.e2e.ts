@@ -10,7 +10,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CinderApi, Json, Project } from './block-storage-helpers';
 
@@ -61,7 +61,7 @@ describe('block storage when operations fail', () => {
     return (response.body.messages as Json[])[0];
   };
 
-  const incoming = () => readdirSync(join(volumesDir, '.incoming'));
+  const incoming = () => readdirSync(join(volumesDir, '.incoming', hostname()));
 
   beforeAll(async () => {
     writeFileSync(

@@ -23,7 +23,13 @@ describe('file volume driver', () => {
 
   beforeEach(async () => {
     folder = mkdtempSync(join(tmpdir(), 'stratus-volumes-'));
-    driver = new FileVolumeDriver({ folder, backendName: 'file', qemuImg, copyTimeoutMs: 30_000 });
+    driver = new FileVolumeDriver({
+      folder,
+      host: 'node1',
+      backendName: 'file',
+      qemuImg,
+      copyTimeoutMs: 30_000,
+    });
     await driver.init();
   });
 
@@ -88,7 +94,7 @@ describe('file volume driver', () => {
     await expect(
       driver.createFromImage(broken, { path: join(folder, 'missing'), format: 'qcow2' }),
     ).rejects.toThrow(VolumeBackendError);
-    expect(readdirSync(join(folder, '.incoming'))).toEqual([]);
+    expect(readdirSync(join(folder, '.incoming', 'node1'))).toEqual([]);
     expect(readdirSync(folder)).not.toContain(`volume-${broken.id}`);
     await expect(driver.cloneVolume({ id: id(7), size: 1, format: 'raw' }, broken)).rejects.toThrow(
       /missing/,

@@ -18,6 +18,8 @@ const INCOMING = '.incoming';
 
 export interface FileDriverOptions {
   folder: string;
+  /** This service's host name: its unfinished files live under .incoming/<host>. */
+  host: string;
   backendName: string;
   qemuImg: QemuImg;
   /** Timeout of a copy (cp) in milliseconds. */
@@ -27,7 +29,7 @@ export interface FileDriverOptions {
 /**
  * Volumes as files (`volume-<id>`, raw and sparse or qcow2) and snapshots as full copies
  * (`snapshot-<id>`, reflinked where the filesystem can) in one folder the compute hosts mount,
- * like Cinder's NFS driver. New data is always written under `.incoming` and renamed into place, so
+ * like Cinder's NFS driver. New data is always written under `.incoming/<host>` and renamed into place, so
  * a failed create or revert leaves nothing half-written where a volume's data lives.
  */
 export class FileVolumeDriver implements VolumeDriver {
@@ -37,7 +39,7 @@ export class FileVolumeDriver implements VolumeDriver {
 
   constructor(private readonly options: FileDriverOptions) {
     this.folder = resolve(options.folder);
-    this.incoming = join(this.folder, INCOMING);
+    this.incoming = join(this.folder, INCOMING, options.host);
   }
 
   get backendName(): string {
@@ -46,7 +48,8 @@ export class FileVolumeDriver implements VolumeDriver {
 
   async init(): Promise<void> {
     await fs.mkdir(this.folder, { recursive: true });
-    // Anything still incoming belonged to an operation a crash interrupted.
+    // Anything still incoming here belonged to an operation of this host a crash interrupted;
+    // other hosts sharing the folder keep theirs.
     await fs.rm(this.incoming, { recursive: true, force: true });
     await fs.mkdir(this.incoming, { recursive: true });
   }

@@ -56,7 +56,11 @@ export class VolumeEntity {
   @Column({ name: 'snapshot_id', type: 'varchar', length: 36, nullable: true })
   snapshotId: string | null;
 
-  /** Cinder's host: `<host>@<backend>#<pool>`; the service on that host does the volume's work. */
+  /**
+   * Cinder's host, `<host>@<backend>#<pool>`: the service that runs (or last ran) the volume's
+   * backend work. Every replica shares the volume folder, so whichever takes an operation records
+   * itself here, and settles what it left half-done when it starts again.
+   */
   @Column({ type: 'varchar', length: 255 })
   host: string;
 
@@ -167,6 +171,7 @@ export class VolumeAttachmentEntity {
 @Entity('snapshot')
 @Index('ix_snapshot_project_created', ['projectId', 'createdAt'])
 @Index('ix_snapshot_volume', ['volumeId'])
+@Index('ix_snapshot_host_status', ['host', 'status'])
 export class SnapshotEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -201,6 +206,10 @@ export class SnapshotEntity {
 
   @Column({ type: 'varchar', length: 16 })
   format: string;
+
+  /** The service that runs (or last ran) the snapshot's backend work, as for volumes. */
+  @Column({ type: 'varchar', length: 255 })
+  host: string;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -194,6 +194,7 @@ export class SnapshotsService {
         progress: '0%',
         volumeTypeId: volume.volumeTypeId,
         format: volume.format,
+        host: this.manager.host,
         createdAt: now,
         updatedAt: now,
       };
@@ -250,7 +251,7 @@ export class SnapshotsService {
       const updated = await manager.update(
         SnapshotEntity,
         { id: found.id, status: found.status },
-        { status: 'deleting', updatedAt: currentTime() },
+        { status: 'deleting', host: this.manager.host, updatedAt: currentTime() },
       );
       if (!updated.affected) throw cinderErrors.invalidSnapshot('The snapshot changed status meanwhile.');
       return found;

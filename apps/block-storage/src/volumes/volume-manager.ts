@@ -429,12 +429,10 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
       });
       this.logger.warn(`volume ${volume.id} was left ${volume.status}; now ${outcome[volume.status]}`);
     }
-    const snapshots = await this.db.manager
-      .createQueryBuilder(SnapshotEntity, 's')
-      .innerJoin(VolumeEntity, 'v', 'v.id = s.volume_id')
-      .where('v.host = :host', { host: this.host })
-      .andWhere('s.status IN (:...statuses)', { statuses: ['creating', 'deleting', 'restoring'] })
-      .getMany();
+    const snapshots = await this.db.manager.getRepository(SnapshotEntity).findBy({
+      host: this.host,
+      status: In(['creating', 'deleting', 'restoring']),
+    });
     for (const snapshot of snapshots) {
       if (snapshot.status === 'deleting') {
         this.startSnapshotDelete(snapshot, requestId);

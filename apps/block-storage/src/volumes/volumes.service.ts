@@ -455,10 +455,14 @@ export class VolumesService {
         await manager.update(
           SnapshotEntity,
           { volumeId: found.id },
-          { status: 'deleting', updatedAt: currentTime() },
+          { status: 'deleting', host: this.manager.host, updatedAt: currentTime() },
         );
       }
-      await this.records.set(found.id, { status: 'deleting', previousStatus: found.status }, manager);
+      await this.records.set(
+        found.id,
+        { status: 'deleting', previousStatus: found.status, host: this.manager.host },
+        manager,
+      );
       return { volume: found, snapshots: owned };
     });
     this.manager.startDelete(volume, snapshots, options.requestId);
@@ -521,7 +525,7 @@ export class VolumesService {
         typeId: found.volumeTypeId,
         volumeSize: newSize,
       });
-      await this.records.set(found.id, { status: 'extending' }, manager);
+      await this.records.set(found.id, { status: 'extending', host: this.manager.host }, manager);
       return found;
     });
     this.manager.startExtend(volume, newSize, volume.status === 'in-use', requestId);
@@ -674,11 +678,11 @@ export class VolumesService {
           `Volume size ${found.size}GB is smaller than the snapshot's ${wanted.size}GB.`,
         );
       }
-      await this.records.set(found.id, { status: 'reverting' }, manager);
+      await this.records.set(found.id, { status: 'reverting', host: this.manager.host }, manager);
       await manager.update(
         SnapshotEntity,
         { id: wanted.id },
-        { status: 'restoring', updatedAt: currentTime() },
+        { status: 'restoring', host: this.manager.host, updatedAt: currentTime() },
       );
       return { volume: found, snapshot: wanted };
     });
@@ -704,7 +708,11 @@ export class VolumesService {
           `Volume status must be ${allowed.join(' or ')} to reimage, but current status is: ${locked.status}.`,
         );
       }
-      await this.records.set(locked.id, { status: 'downloading', previousStatus: locked.status }, manager);
+      await this.records.set(
+        locked.id,
+        { status: 'downloading', previousStatus: locked.status, host: this.manager.host },
+        manager,
+      );
       return locked;
     });
     const finalStatus = volume.status === 'reserved' ? 'reserved' : 'available';
@@ -746,6 +754,7 @@ export class VolumesService {
       !(await this.records.transition(volume.id, ['available'], {
         status: 'uploading',
         previousStatus: 'available',
+        host: this.manager.host,
       }))
     ) {
       throw cinderErrors.invalidVolume(`Volume ${volume.id} status must be available.`);

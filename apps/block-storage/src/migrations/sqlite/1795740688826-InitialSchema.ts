@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795739430870 implements MigrationInterface {
-  name = 'InitialSchema1795739430870';
+export class InitialSchema1795740688826 implements MigrationInterface {
+  name = 'InitialSchema1795740688826';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -31,8 +31,9 @@ export class InitialSchema1795739430870 implements MigrationInterface {
       'CREATE INDEX "ix_volume_attachment_volume" ON "volume_attachment" ("volume_id") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "snapshot" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "status" varchar(32) NOT NULL, "size" integer NOT NULL, "progress" varchar(8) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "format" varchar(16) NOT NULL, "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL)',
+      'CREATE TABLE "snapshot" ("id" varchar(36) PRIMARY KEY NOT NULL, "volume_id" varchar(36) NOT NULL, "project_id" varchar(255) NOT NULL, "user_id" varchar(255) NOT NULL, "name" varchar(255), "description" varchar(255), "status" varchar(32) NOT NULL, "size" integer NOT NULL, "progress" varchar(8) NOT NULL, "volume_type_id" varchar(36) NOT NULL, "format" varchar(16) NOT NULL, "host" varchar(255) NOT NULL, "created_at" datetime(3) NOT NULL, "updated_at" datetime(3) NOT NULL)',
     );
+    await queryRunner.query('CREATE INDEX "ix_snapshot_host_status" ON "snapshot" ("host", "status") ');
     await queryRunner.query('CREATE INDEX "ix_snapshot_volume" ON "snapshot" ("volume_id") ');
     await queryRunner.query(
       'CREATE INDEX "ix_snapshot_project_created" ON "snapshot" ("project_id", "created_at") ',
@@ -88,6 +89,7 @@ export class InitialSchema1795739430870 implements MigrationInterface {
     await queryRunner.query('DROP TABLE "snapshot_metadata"');
     await queryRunner.query('DROP INDEX "ix_snapshot_project_created"');
     await queryRunner.query('DROP INDEX "ix_snapshot_volume"');
+    await queryRunner.query('DROP INDEX "ix_snapshot_host_status"');
     await queryRunner.query('DROP TABLE "snapshot"');
     await queryRunner.query('DROP INDEX "ix_volume_attachment_volume"');
     await queryRunner.query('DROP INDEX "ix_volume_attachment_instance"');

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795739430870 implements MigrationInterface {
-  name = 'InitialSchema1795739430870';
+export class InitialSchema1795740688826 implements MigrationInterface {
+  name = 'InitialSchema1795740688826';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -20,7 +20,7 @@ export class InitialSchema1795739430870 implements MigrationInterface {
       'CREATE TABLE `volume_attachment` (`id` varchar(36) NOT NULL, `volume_id` varchar(36) NOT NULL, `project_id` varchar(255) NOT NULL, `instance_uuid` varchar(36) NULL, `attached_host` varchar(255) NULL, `mountpoint` varchar(255) NULL, `attach_status` varchar(32) NOT NULL, `attach_mode` varchar(2) NOT NULL, `connector` text NULL, `connection_info` text NULL, `attach_time` datetime(3) NULL, `detach_time` datetime(3) NULL, `created_at` datetime(3) NOT NULL, `updated_at` datetime(3) NOT NULL, INDEX `ix_volume_attachment_instance` (`instance_uuid`), INDEX `ix_volume_attachment_volume` (`volume_id`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
     );
     await queryRunner.query(
-      'CREATE TABLE `snapshot` (`id` varchar(36) NOT NULL, `volume_id` varchar(36) NOT NULL, `project_id` varchar(255) NOT NULL, `user_id` varchar(255) NOT NULL, `name` varchar(255) NULL, `description` varchar(255) NULL, `status` varchar(32) NOT NULL, `size` int NOT NULL, `progress` varchar(8) NOT NULL, `volume_type_id` varchar(36) NOT NULL, `format` varchar(16) NOT NULL, `created_at` datetime(3) NOT NULL, `updated_at` datetime(3) NOT NULL, INDEX `ix_snapshot_volume` (`volume_id`), INDEX `ix_snapshot_project_created` (`project_id`, `created_at`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'CREATE TABLE `snapshot` (`id` varchar(36) NOT NULL, `volume_id` varchar(36) NOT NULL, `project_id` varchar(255) NOT NULL, `user_id` varchar(255) NOT NULL, `name` varchar(255) NULL, `description` varchar(255) NULL, `status` varchar(32) NOT NULL, `size` int NOT NULL, `progress` varchar(8) NOT NULL, `volume_type_id` varchar(36) NOT NULL, `format` varchar(16) NOT NULL, `host` varchar(255) NOT NULL, `created_at` datetime(3) NOT NULL, `updated_at` datetime(3) NOT NULL, INDEX `ix_snapshot_host_status` (`host`, `status`), INDEX `ix_snapshot_volume` (`volume_id`), INDEX `ix_snapshot_project_created` (`project_id`, `created_at`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
     );
     await queryRunner.query(
       'CREATE TABLE `snapshot_metadata` (`snapshot_id` varchar(36) NOT NULL, `key` varchar(255) NOT NULL, `value` varchar(255) NOT NULL, PRIMARY KEY (`snapshot_id`, `key`)) ENGINE=InnoDB',
@@ -67,6 +67,7 @@ export class InitialSchema1795739430870 implements MigrationInterface {
     await queryRunner.query('DROP TABLE `snapshot_metadata`');
     await queryRunner.query('DROP INDEX `ix_snapshot_project_created` ON `snapshot`');
     await queryRunner.query('DROP INDEX `ix_snapshot_volume` ON `snapshot`');
+    await queryRunner.query('DROP INDEX `ix_snapshot_host_status` ON `snapshot`');
     await queryRunner.query('DROP TABLE `snapshot`');
     await queryRunner.query('DROP INDEX `ix_volume_attachment_volume` ON `volume_attachment`');
     await queryRunner.query('DROP INDEX `ix_volume_attachment_instance` ON `volume_attachment`');
