@@ -51,6 +51,7 @@ export const cinderErrors = {
     ),
   accessListUnavailable: () =>
     missing('Access list not available for public volume types.', 'VolumeTypeAccessNotFound'),
+  backupNotFound: (id: string) => missing(`Backup ${id} could not be found.`, 'BackupNotFound'),
   messageNotFound: (id: string) => missing(`Message ${id} could not be found.`, 'MessageNotFound'),
   defaultTypeNotFound: (projectId: string) =>
     missing(`Default type for project ${projectId} not found.`, 'VolumeTypeDefaultNotFound'),

@@ -241,8 +241,8 @@ export class VolumesService {
         'Only one of snapshot_id, source_volid, imageRef and backup_id may be given.',
       );
     }
-    if (input.backupId != null)
-      throw cinderErrors.invalidInput(`Backup ${input.backupId} could not be found.`);
+    // There are no backups yet, so every backup id is unknown.
+    if (input.backupId != null) throw cinderErrors.backupNotFound(input.backupId);
 
     let size = input.size ?? undefined;
     let sourceType: string | undefined;
