@@ -10,3 +10,4 @@ export * from './image/image.rpc';
 export * from './network/network.rpc';
 export * from './network/network.events';
 export * from './compute/compute-agent-snapshot.rpc';
+export * from './block-storage/block-storage.rpc';

@@ -1,4 +1,4 @@
-import { catalogEntry, serviceDescriptor } from '@stratus/platform';
+import { catalogEntries, serviceDescriptor } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { CliCredentials } from './openstack-cli';
 import { freePorts } from './free-port';
@@ -34,8 +34,8 @@ export class TestCloud {
       [...ports].map(([service, port]) => [service, `http://127.0.0.1:${port}`]),
     );
     const settings = typeof extraEnv === 'function' ? extraEnv(urls) : extraEnv;
-    const catalog = [...ports.entries()].flatMap(
-      ([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? [],
+    const catalog = [...ports.entries()].flatMap(([service, port]) =>
+      catalogEntries(service, `http://127.0.0.1:${port}`),
     );
     try {
       for (const [service, port] of ports) {

@@ -1,4 +1,10 @@
-import { catalogEntry, KeyRepository, SERVICE_REGISTRY, serviceDescriptor } from '@stratus/platform';
+import {
+  catalogEntries,
+  catalogEntry,
+  KeyRepository,
+  SERVICE_REGISTRY,
+  serviceDescriptor,
+} from '@stratus/platform';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
   const services = SERVICE_REGISTRY.filter((s) => isBuilt(s.name));
   const urlOf = (name: string) =>
     `http://${host}:${process.env[serviceDescriptor(name).portVariable] ?? serviceDescriptor(name).defaultPort}`;
-  const catalog = services.flatMap((s) => catalogEntry(s.name, urlOf(s.name)) ?? []);
+  const catalog = services.flatMap((s) => catalogEntries(s.name, urlOf(s.name)));
   step(
     process.env.DATABASE_URL
       ? 'using MySQL at DATABASE_URL'

@@ -22,6 +22,22 @@ export interface CatalogEntry {
 
 export type EndpointInterface = 'public' | 'internal' | 'admin';
 
+const PROJECT_PLACEHOLDER = /[$%]\((?:project_id|tenant_id)\)s/g;
+
+/**
+ * Keystone fills `%(project_id)s` (or `$(project_id)s`, or tenant_id) in endpoint URLs with the
+ * token's project, and leaves out endpoints that need a project when the token has none.
+ */
+export function catalogForProject(catalog: CatalogEntry[], projectId: string | undefined): CatalogEntry[] {
+  return catalog.map((entry) => ({
+    ...entry,
+    endpoints: entry.endpoints.flatMap((endpoint) => {
+      if (!endpoint.url.match(PROJECT_PLACEHOLDER)) return [endpoint];
+      return projectId ? [{ ...endpoint, url: endpoint.url.replace(PROJECT_PLACEHOLDER, projectId) }] : [];
+    }),
+  }));
+}
+
 /**
  * Regions, services and endpoints, and the catalog built from them. The built catalog is cached
  * and dropped on any change here or on another replica (announced on the bus).

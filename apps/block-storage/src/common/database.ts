@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+function driverCode(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = driverCode(error);
+  return (
+    code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+/** InnoDB gives up one of two transactions waiting on each other; running it again is the cure. */
+function isTransientConflict(error: unknown): boolean {
+  const code = driverCode(error);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
+}
+
+/**
+ * Transactions that hold on MySQL with several replicas and on the embedded SQLite alike. SQLite
+ * has a single connection on which TypeORM would nest concurrent transactions as savepoints of one
+ * another, so there every write transaction waits its turn; MySQL ones are retried on deadlock.
+ */
+@Injectable()
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly isSqlite: boolean;
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+    this.isSqlite = dataSource.options.type === 'better-sqlite3';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return this.withRetry(() => this.dataSource.transaction(work));
+    const run = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads a row and locks it until the transaction ends (SQLite's queued transactions need no lock). */
+  async findForUpdate<T extends ObjectLiteral>(
+    manager: EntityManager,
+    entity: EntityTarget<T>,
+    id: string,
+  ): Promise<T | null> {
+    const qb = manager.createQueryBuilder(entity, 'locked').where('locked.id = :id', { id });
+    if (!this.isSqlite) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  private async withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= attempts || !isTransientConflict(error)) throw error;
+      }
+    }
+  }
+}
