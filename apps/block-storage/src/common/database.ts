@@ -1,24 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isTransientConflict } from '@stratus/platform';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-
-function driverCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = driverCode(error);
-  return (
-    code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
-
-/** InnoDB gives up one of two transactions waiting on each other; running it again is the cure. */
-function isTransientConflict(error: unknown): boolean {
-  const code = driverCode(error);
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
-}
 
 /**
  * Transactions that hold on MySQL with several replicas and on the embedded SQLite alike. SQLite

@@ -4,7 +4,8 @@ import { Brackets, EntityManager, In } from 'typeorm';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import type { Actor } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database, isUniqueViolation } from '../common/database';
+import { isUniqueViolation } from '@stratus/platform';
+import { Database } from '../common/database';
 import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {
