@@ -13,8 +13,8 @@ export interface SnapshotInstanceRequest {
 }
 
 /**
- * Proposed: snapshots the guest's root disk on its host and uploads it to the image record; answers
- * once the upload is done. compute-api's createImage calls it.
+ * Snapshots the guest's root disk on its host and uploads it to the image record; answers once the
+ * upload is done. compute-api's createImage calls it.
  */
 export const SnapshotInstance = (host: string): RpcContract<SnapshotInstanceRequest, { size: number }> =>
   rpc<SnapshotInstanceRequest, { size: number }>(`compute.${host}.instance.snapshot`);
