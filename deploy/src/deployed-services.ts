@@ -37,6 +37,13 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
   deployed('identity', { kind: 'api', database: true, resources: API_SIZES }),
   deployed('image', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
   deployed('network', { kind: 'api', database: true, resources: API_SIZES }),
+  deployed('block-storage', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    unlimitedBody: true,
+    calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
+  }),
   deployed('compute-api', {
     kind: 'api',
     database: true,
