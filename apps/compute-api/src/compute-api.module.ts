@@ -40,6 +40,7 @@ import {
   ServerTagsController,
 } from './servers/server-details.controllers';
 import { ServerInterfacesController } from './servers/server-interfaces.controller';
+import { ServerVolumesController } from './servers/server-volumes.controller';
 import { ServerOperationsService } from './servers/server-operations.service';
 import { ServerSecurityGroupsService } from './servers/server-security-groups.service';
 import { ServerSnapshotsService } from './servers/server-snapshots.service';
@@ -84,6 +85,7 @@ export class ComputeApiModule implements NestModule {
         ServerIpsController,
         InstanceActionsController,
         ServerInterfacesController,
+        ServerVolumesController,
       ],
       providers: [
         { provide: COMPUTE_CONFIG, useValue: config },

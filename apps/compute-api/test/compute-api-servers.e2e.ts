@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const SERVICES = ['image', 'network', 'scheduler', 'compute-agent', 'compute-api'];
+const SERVICES = ['image', 'network', 'block-storage', 'scheduler', 'compute-agent', 'compute-api'];
 
 type Server = Record<string, unknown> & { id: string; status: string; name: string };
 
@@ -575,6 +575,39 @@ print("deleted")
     for (const id of ids) await expectGone(owner, id);
     const [released] = await openstack(owner, [['port', 'show', port, '-f', 'json']]);
     expect(jsonOf<{ device_id: string }>(released).device_id).toBe('');
+  });
+
+  it('attaches a volume to a running server and detaches it', async () => {
+    const { id } = await boot(demo, 'with-volume');
+    const [created] = await openstack(demo, [['volume', 'create', '--size', '1', 'data-vol', '-f', 'json']]);
+    const volume = jsonOf<{ id: string }>(created);
+    await expectEventually(async () => {
+      const [shown] = await openstack(demo, [['volume', 'show', volume.id, '-f', 'json']]);
+      expect(jsonOf<{ status: string }>(shown).status).toBe('available');
+    });
+    const [added, attachedVolume, attachments] = await openstack(demo, [
+      ['server', 'add', 'volume', id, volume.id],
+      ['volume', 'show', volume.id, '-f', 'json'],
+      ['server', 'volume', 'list', id, '-f', 'json'],
+    ]);
+    ok(added);
+    expect(jsonOf<{ status: string }>(attachedVolume).status).toBe('in-use');
+    expect(jsonOf<{ 'Volume ID': string; Device: string }[]>(attachments)).toEqual([
+      expect.objectContaining({ 'Volume ID': volume.id, Device: expect.stringMatching(/^\/dev\/vd[b-z]$/) }),
+    ]);
+    const [deleteAttached] = await openstack(demo, [['volume', 'delete', volume.id]]);
+    expect(deleteAttached.rc).not.toBe(0);
+
+    const [removed, detachedVolume, deleted] = await openstack(demo, [
+      ['server', 'remove', 'volume', id, volume.id],
+      ['volume', 'show', volume.id, '-f', 'json'],
+      ['volume', 'delete', volume.id],
+    ]);
+    ok(removed);
+    expect(jsonOf<{ status: string }>(detachedVolume).status).toBe('available');
+    ok(deleted);
+    ok((await openstack(demo, [['server', 'delete', id]]))[0]);
+    await expectGone(demo, id);
   });
 
   it('snapshots a server into the image service', async () => {

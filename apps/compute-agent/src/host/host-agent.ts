@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import {
+  AttachVolumeToInstance,
   BuildInstance,
   BuildInstanceRequest,
   DeleteInstance,
+  DetachVolumeFromInstance,
   ErrorCode,
   GetConsoleOutput,
   HostStateReport,
@@ -73,6 +75,20 @@ export class HostAgent {
       return { deleted: true as const };
     });
     this.bus.serve(SnapshotInstance(this.host), (request) => this.snapshot(request));
+    this.bus.serve(AttachVolumeToInstance(this.host), async (request) => ({
+      device: await this.guard(() =>
+        this.driver.attachVolume(request.uuid, {
+          path: request.path,
+          serial: request.volumeId,
+          format: request.format,
+          readOnly: request.readOnly,
+        }),
+      ),
+    }));
+    this.bus.serve(DetachVolumeFromInstance(this.host), async (request) => {
+      await this.guard(() => this.driver.detachVolume(request.uuid, request.volumeId));
+      return { detached: true as const };
+    });
     this.bus.serve(GetConsoleOutput(this.host), async (request) => ({
       output: await this.guard(() => this.driver.getConsoleOutput(request.uuid)).then((text) =>
         request.lines
