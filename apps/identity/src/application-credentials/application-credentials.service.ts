@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuthContext, badRequest, conflict, forbidden, notFound } from '@stratus/platform';
+import { AuthContext, badRequest, conflict, forbidden, isUniqueViolation, notFound } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/keystone-http';
 import { RevocationsService } from '../common/revocations.service';
 import { ApplicationCredentialEntity } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { AssignmentsService } from '../roles/assignments.service';
 import { PasswordHasher } from '../users/password-hasher';
 

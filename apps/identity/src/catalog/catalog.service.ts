@@ -1,11 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CatalogChanged } from '@stratus/contracts';
-import { BusService, conflict, notFound, badRequest } from '@stratus/platform';
+import { badRequest, BusService, conflict, isUniqueViolation, notFound } from '@stratus/platform';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { newId } from '../common/keystone-http';
 import { EndpointEntity, RegionEntity, ServiceEntity } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { definedOnly } from '../projects/resource.service';
 
 export interface CatalogEntry {
@@ -46,6 +45,22 @@ export class CatalogService implements OnModuleInit {
       throw error;
     });
     return this.cached;
+  }
+
+  /**
+   * The catalog a token carries: Keystone fills $(project_id)s / %(project_id)s (also tenant_id
+   * and user_id) in endpoint URLs, as Swift's /v1/AUTH_%(project_id)s needs, and leaves out the
+   * endpoints that need a value the token does not have.
+   */
+  async scopedCatalog(values: { project_id?: string; user_id: string }): Promise<CatalogEntry[]> {
+    const known: Record<string, string | undefined> = { ...values, tenant_id: values.project_id };
+    return (await this.catalog()).map((service) => ({
+      ...service,
+      endpoints: service.endpoints.flatMap((endpoint) => {
+        const url = substituteUrl(endpoint.url, known);
+        return url === undefined ? [] : [{ ...endpoint, url }];
+      }),
+    }));
   }
 
   private async build(): Promise<CatalogEntry[]> {
@@ -254,4 +269,14 @@ export class CatalogService implements OnModuleInit {
     await this.db.getRepository(EndpointEntity).delete({ id });
     this.changed();
   }
+}
+
+function substituteUrl(url: string, values: Record<string, string | undefined>): string | undefined {
+  let missing = false;
+  const result = url.replace(/[$%]\((\w+)\)s/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : result;
 }

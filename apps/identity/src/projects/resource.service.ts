@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, DomainError, forbidden, notFound } from '@stratus/platform';
+import { conflict, DomainError, forbidden, isUniqueViolation, notFound } from '@stratus/platform';
 import { ErrorCode } from '@stratus/contracts';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { newId } from '../common/keystone-http';
@@ -13,7 +13,6 @@ import {
   RoleAssignmentEntity,
   UserEntity,
 } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 
 export const DEFAULT_DOMAIN_ID = 'default';
 

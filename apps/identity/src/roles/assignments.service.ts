@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, notFound } from '@stratus/platform';
+import { conflict, isUniqueViolation, notFound } from '@stratus/platform';
 import { DataSource, FindOptionsWhere, In } from 'typeorm';
 import { newId } from '../common/keystone-http';
 import { RevocationsService } from '../common/revocations.service';
@@ -12,7 +12,6 @@ import {
   RoleEntity,
   TargetType,
 } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { definedOnly, ResourceService } from '../projects/resource.service';
 import { UsersService } from '../users/users.service';
 

@@ -274,7 +274,12 @@ export class TokensService {
     if (claims.system) body.system = { all: true };
     if (claims.projectId || claims.domainId || claims.system) {
       body.roles = claims.roles.map((r) => ({ id: r.id, name: r.name }));
-      if (withCatalog) body.catalog = await this.catalogs.catalog();
+      if (withCatalog) {
+        body.catalog = await this.catalogs.scopedCatalog({
+          project_id: claims.projectId,
+          user_id: claims.userId,
+        });
+      }
     }
     if (claims.applicationCredentialId) {
       const credential = await this.applicationCredentials
@@ -293,7 +298,7 @@ export class TokensService {
     if (!claims.projectId && !claims.domainId && !claims.system) {
       throw forbidden('A scoped token is required to list the catalog.');
     }
-    return this.catalogs.catalog();
+    return this.catalogs.scopedCatalog({ project_id: claims.projectId, user_id: claims.userId });
   }
 
   private userName(id: string) {

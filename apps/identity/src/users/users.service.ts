@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, notFound, unauthorized, badRequest } from '@stratus/platform';
+import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from '@stratus/platform';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { newId } from '../common/keystone-http';
 import { RevocationsService } from '../common/revocations.service';
@@ -11,7 +11,6 @@ import {
   RoleAssignmentEntity,
   UserEntity,
 } from '../persistence/identity.entities';
-import { isUniqueViolation } from '../persistence/unique-violation';
 import { DEFAULT_DOMAIN_ID, definedOnly, ResourceService } from '../projects/resource.service';
 import { PasswordHasher } from './password-hasher';
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, MetricsRegistry } from '@stratus/platform';
+import { badRequest, isForeignKeyViolation, isUniqueViolation, MetricsRegistry } from '@stratus/platform';
 import type { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
-import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors';
 import {
   invalidIpForNetwork,
   invalidIpForSubnet,

@@ -14,6 +14,7 @@ export interface ServiceAppOptions {
   service: string;
   config: PlatformConfig;
   errorStyle: ErrorStyle;
+  /** Media types parsed as JSON; an empty list leaves every body a stream for the service to read. */
   jsonTypes?: string[];
   bodyLimit?: string;
 }
@@ -36,12 +37,11 @@ export async function createServiceApp(
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(requestMetrics(app.get(MetricsRegistry)));
-  app.use(
-    jsonBody(options.errorStyle, {
-      limit: options.bodyLimit ?? '1mb',
-      types: options.jsonTypes ?? ['application/json', 'application/*+json'],
-    }),
-  );
+  const jsonTypes = options.jsonTypes ?? ['application/json', 'application/*+json'];
+  // body-parser reads an empty type list as "every type", so none means no parser at all.
+  if (jsonTypes.length > 0) {
+    app.use(jsonBody(options.errorStyle, { limit: options.bodyLimit ?? '1mb', types: jsonTypes }));
+  }
   app.connectMicroservice(
     {
       strategy: new NamespacedNatsServer(
