@@ -11,6 +11,7 @@ import type { ObjectStorageConfig } from './config/object-storage-config';
 import { ContainerHandler } from './containers/container.handler';
 import { ContainersService } from './containers/containers.service';
 import { ExpirerService } from './expirer/expirer.service';
+import { FormPostService } from './formpost/form-post.service';
 import { InfoController } from './info/info.controller';
 import { LargeObjectsService } from './large-objects/large-objects.service';
 import { OBJECT_STORAGE_MIGRATIONS } from './migrations';
@@ -60,6 +61,7 @@ export class ObjectStorageModule {
         ObjectDeleterService,
         BulkDeleteService,
         BulkUploadService,
+        FormPostService,
         ExpirerService,
         AccountHandler,
         ContainerHandler,

@@ -6,6 +6,7 @@ import { identityOf } from './auth/swift-identity';
 import { BulkUploadService } from './bulk/bulk-upload.service';
 import { TempUrlService } from './auth/temp-url.service';
 import { ContainerHandler } from './containers/container.handler';
+import { FormPostService } from './formpost/form-post.service';
 import { ObjectHandler } from './objects/object.handler';
 import { SwiftRequest } from './swift/swift-request';
 
@@ -23,6 +24,7 @@ export class SwiftController {
     private readonly containers: ContainerHandler,
     private readonly objects: ObjectHandler,
     private readonly bulkUpload: BulkUploadService,
+    private readonly formPost: FormPostService,
   ) {}
 
   @All(['v1/*path', 'v1.0/*path'])
@@ -30,6 +32,7 @@ export class SwiftController {
     try {
       const request = new SwiftRequest(http);
       request.identity = identityOf(this.validator, http.headers);
+      if (this.formPost.applies(request)) return await this.formPost.handle(request, response);
       await this.tempUrls.check(request);
       if (request.method === 'PUT' && request.hasParam('extract-archive')) {
         await this.bulkUpload.extract(request, response);

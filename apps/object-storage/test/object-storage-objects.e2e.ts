@@ -1,6 +1,6 @@
 import { expectEventually, TestCloud } from '@stratus/testing';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -457,5 +457,55 @@ describe('object storage API: objects', () => {
     expect(
       (await api.call('PUT', `${root}/missing-archive/o`, { token: a.token, body: Buffer.from('2') })).status,
     ).toBe(201);
+  });
+
+  it('takes browser form uploads signed with the Temp-URL-Key (form POST)', async () => {
+    await api.call('POST', api.accountPath(a), {
+      token: a.token,
+      headers: { 'X-Account-Meta-Temp-URL-Key': 'formkey' },
+    });
+    const path = `${c}/uploads/`;
+    const form = (fields: Record<string, string>, files: [string, string][], key = 'formkey') => {
+      const expires = fields.expires ?? String(Math.floor(Date.now() / 1000) + 60);
+      const values = { redirect: '', max_file_size: '100', max_file_count: '2', ...fields, expires };
+      const signed = [path, values.redirect, values.max_file_size, values.max_file_count, expires].join('\n');
+      const data = new FormData();
+      for (const [name, value] of Object.entries(values)) data.append(name, value);
+      data.append('signature', createHmac('sha256', key).update(signed).digest('hex'));
+      files.forEach(([name, body], i) =>
+        data.append(`file${i}`, new Blob([body], { type: 'text/plain' }), name),
+      );
+      return fetch(api.url + path, { method: 'POST', body: data, redirect: 'manual' });
+    };
+
+    const created = await form({}, [
+      ['a.txt', 'first file'],
+      ['b.txt', 'second file'],
+    ]);
+    expect(created.status).toBe(201);
+    expect(await created.text()).toBe('201 Created');
+    expect((await get('uploads/b.txt')).text).toBe('second file');
+    expect((await get('uploads/a.txt', {}, 'HEAD')).headers.get('content-type')).toBe('text/plain');
+
+    const redirected = await form({ redirect: 'https://app.example.com/done' }, [['c.txt', 'third']]);
+    expect(redirected.status).toBe(303);
+    expect(redirected.headers.get('location')).toBe('https://app.example.com/done?status=201&message=');
+
+    const tooBig = await form({}, [['big.txt', 'x'.repeat(101)]]);
+    expect(tooBig.status).toBe(400);
+    expect(await tooBig.text()).toBe('400 Bad Request\r\nFormPost: Max_File_Size Exceeded');
+    expect((await get('uploads/big.txt')).status).toBe(404);
+    const tooMany = await form({ max_file_count: '1' }, [
+      ['d.txt', 'd'],
+      ['e.txt', 'e'],
+    ]);
+    expect(await tooMany.text()).toBe('400 Bad Request\r\nFormPost: Max_File_Count Exceeded');
+
+    const forged = await form({}, [['f.txt', 'f']], 'guessed');
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).toBe('FormPost: Invalid Signature');
+    const expired = await form({ expires: '1000' }, [['g.txt', 'g']]);
+    expect(expired.status).toBe(401);
+    expect(await expired.text()).toBe('FormPost: Form Expired');
   });
 });

@@ -29,15 +29,7 @@ export class TempUrlService {
     const invalid = swiftError(401, '401 Unauthorized: Temp URL invalid\n');
     const { container, object } = request.path;
     if (!container || !object || !TEMP_URL_METHODS.includes(request.method)) throw invalid;
-    const keys = Object.entries(await this.accounts.metadata(request.account))
-      .filter(([name]) => KEY_NAMES.includes(name))
-      .map(([, value]) => value);
-    const found = await this.containers.find(request.account, container);
-    if (found) {
-      for (const [name, value] of Object.entries(parseMetadata(found.metadata))) {
-        if (KEY_NAMES.includes(name)) keys.push(value);
-      }
-    }
+    const keys = await this.keysFor(request.account, container);
     const valid = tempUrlValid({
       params,
       method: request.method,
@@ -51,5 +43,17 @@ export class TempUrlService {
     });
     if (!valid) throw invalid;
     request.tempUrl = true;
+  }
+
+  /** The account's and the container's Temp-URL-Key and Temp-URL-Key-2: any of them may sign. */
+  async keysFor(account: string, container: string): Promise<string[]> {
+    const keys = Object.entries(await this.accounts.metadata(account))
+      .filter(([name]) => KEY_NAMES.includes(name))
+      .map(([, value]) => value);
+    const found = await this.containers.find(account, container);
+    for (const [name, value] of Object.entries(found ? parseMetadata(found.metadata) : {})) {
+      if (KEY_NAMES.includes(name)) keys.push(value);
+    }
+    return keys;
   }
 }

@@ -65,14 +65,33 @@ export interface TempUrlCheck {
   nowSeconds: number;
 }
 
+/**
+ * True when one of the keys signed one of the messages with an allowed digest, the signature
+ * written as Swift's tempurl and formpost read it.
+ */
+export function signatureMatches(
+  sig: string,
+  allowedDigests: readonly TempUrlDigest[],
+  keys: string[],
+  messages: string[],
+): boolean {
+  const signature = decodeSignature(sig);
+  if (!signature || !(allowedDigests as readonly string[]).includes(signature.digest)) return false;
+  const given = Buffer.from(signature.hex, 'hex');
+  for (const message of messages) {
+    for (const key of keys) {
+      const expected = createHmac(signature.digest, key).update(message).digest();
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+    }
+  }
+  return false;
+}
+
 /** Swift's tempurl middleware: true when some key signed this method, expiry and path (or prefix). */
 export function tempUrlValid(check: TempUrlCheck): boolean {
   const { params } = check;
   if (!params.sig || !params.expires || params.expires < check.nowSeconds) return false;
-  const signature = decodeSignature(params.sig);
-  if (!signature || !(check.allowedDigests as readonly string[]).includes(signature.digest)) return false;
   if (params.ipRange !== undefined && !ipInRange(check.clientIp, params.ipRange)) return false;
-  if (check.keys.length === 0) return false;
   let path: string;
   if (params.prefix === undefined) path = `/v1/${check.account}/${check.container}/${check.object}`;
   else {
@@ -80,16 +99,12 @@ export function tempUrlValid(check: TempUrlCheck): boolean {
     path = `prefix:/v1/${check.account}/${check.container}/${params.prefix}`;
   }
   const methods = check.method === 'HEAD' ? ['HEAD', 'GET', 'POST', 'PUT'] : [check.method];
-  const given = Buffer.from(signature.hex, 'hex');
-  for (const method of methods) {
+  const messages = methods.map((method) => {
     const parts = [method, String(params.expires), path];
     if (params.ipRange !== undefined) parts.unshift(`ip=${params.ipRange}`);
-    for (const key of check.keys) {
-      const expected = createHmac(signature.digest, key).update(parts.join('\n')).digest();
-      if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
-    }
-  }
-  return false;
+    return parts.join('\n');
+  });
+  return signatureMatches(params.sig, check.allowedDigests, check.keys, messages);
 }
 
 /** A single address or an IPv4 CIDR block. */

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { ByteReader } from '../streams/byte-reader';
 
 const BLOCK = 512;
 
@@ -11,54 +12,6 @@ export interface TarEntry {
   size: number;
   /** The member's bytes; read it to the end (or not at all) before asking for the next entry. */
   body: Readable;
-}
-
-/** Pulls exact byte counts out of a stream without holding more than one chunk beyond them. */
-class ByteReader {
-  private buffered: Buffer[] = [];
-  private length = 0;
-  private done = false;
-  private readonly iterator: AsyncIterator<Buffer>;
-
-  constructor(source: AsyncIterable<Buffer>) {
-    this.iterator = source[Symbol.asyncIterator]();
-  }
-
-  private async fill(wanted: number): Promise<void> {
-    while (this.length < wanted && !this.done) {
-      const next = await this.iterator.next();
-      if (next.done) this.done = true;
-      else {
-        this.buffered.push(next.value);
-        this.length += next.value.length;
-      }
-    }
-  }
-
-  /** Exactly `count` bytes, or fewer only at the end of the stream. */
-  async read(count: number): Promise<Buffer> {
-    await this.fill(count);
-    const all = Buffer.concat(this.buffered);
-    const taken = all.subarray(0, count);
-    this.buffered = all.length > count ? [all.subarray(count)] : [];
-    this.length = Math.max(0, all.length - count);
-    return taken;
-  }
-
-  /** Up to `count` bytes, as they arrive, without waiting for all of them. */
-  async readSome(count: number): Promise<Buffer> {
-    await this.fill(1);
-    if (this.length === 0) return Buffer.alloc(0);
-    const first = this.buffered[0];
-    if (first.length <= count) {
-      this.buffered.shift();
-      this.length -= first.length;
-      return first;
-    }
-    this.buffered[0] = first.subarray(count);
-    this.length -= count;
-    return first.subarray(0, count);
-  }
 }
 
 function text(field: Buffer): string {

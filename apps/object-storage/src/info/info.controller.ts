@@ -57,6 +57,7 @@ export class InfoController {
         max_containers_per_extraction: BULK_LIMITS.maxContainersPerExtraction,
         max_failed_extractions: BULK_LIMITS.maxFailedExtractions,
       },
+      formpost: { allowed_digests: this.config.OBJECT_STORAGE_TEMPURL_DIGESTS },
       container_quotas: {},
       versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
     };
