@@ -21,5 +21,9 @@ export async function createObjectStorageApp(
   // Large objects go up and down for far longer than Node's default 5-minute request timeout.
   const server = app.getHttpServer() as Server;
   server.requestTimeout = 0;
+  // Clients keep pools of connections (swiftclient, requests): closing idle ones after Node's 5
+  // seconds races their next request on them; load balancers idle out after 60 seconds.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   return app;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isTransientConflict } from '@stratus/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ObjectStorageConfig } from '../config/object-storage-config';
 import { OBJECT_DATA_STORE, OBJECT_STORAGE_CONFIG } from '../object-storage.tokens';
@@ -8,6 +9,19 @@ import type { ObjectDataStore } from './object-data-store';
 const INSERT = 'INSERT INTO swift_data_journal (data_key, node, created_at) VALUES (?, ?, ?)';
 const DELETE = 'DELETE FROM swift_data_journal WHERE data_key = ?';
 const BATCH = 500;
+
+/** Journal statements are idempotent: one InnoDB gave up on (a deadlock with a batch beside it) runs again. */
+async function retried(work: () => Promise<unknown>, attempts = 8): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      if (attempt >= attempts || !isTransientConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
 
 /**
  * Runs what callers add in the same turn of the event loop as one statement: sixteen uploads
@@ -37,7 +51,7 @@ class Batcher {
     this.scheduled = false;
     this.schedule();
     try {
-      await this.run(batch.map((entry) => entry.key));
+      await retried(() => this.run(batch.map((entry) => entry.key)));
       for (const entry of batch) entry.resolve();
     } catch (error) {
       for (const entry of batch) entry.reject(error);
