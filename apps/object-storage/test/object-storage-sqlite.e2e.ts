@@ -62,6 +62,10 @@ describe('object storage on SQLite', () => {
     expect(head.headers.get('x-container-object-count')).toBe('30');
     const read = await api.call('GET', `${root}/lite/dir/o03`, { token: a.token });
     expect(read.headers.get('etag')).toBe(md5(objects[3].data));
+    // The objects' foreign key keeps a container with objects from going away, on SQLite too.
+    expect((await api.call('DELETE', `${root}/lite`, { token: a.token })).status).toBe(409);
+    await api.call('PUT', `${root}/empty`, { token: a.token });
+    expect((await api.call('DELETE', `${root}/empty`, { token: a.token })).status).toBe(204);
   });
 
   it('uploads, downloads and copies a static large object with the swift CLI', async () => {

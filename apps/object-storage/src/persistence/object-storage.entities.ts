@@ -114,7 +114,7 @@ export class ObjectEntity {
    * A container with objects cannot be deleted, and an object cannot be added to a container
    * being deleted: the database's own check, so concurrent writers need no extra lock for it.
    */
-  @ManyToOne(() => ContainerEntity, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => ContainerEntity, { onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'container_id' })
   container?: ContainerEntity;
 

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795740596768 implements MigrationInterface {
-  name = 'InitialSchema1795740596768';
+export class InitialSchema1795741859227 implements MigrationInterface {
+  name = 'InitialSchema1795741859227';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -36,7 +36,7 @@ export class InitialSchema1795740596768 implements MigrationInterface {
     await queryRunner.query('DROP INDEX "ux_swift_object_data_key"');
     await queryRunner.query('DROP INDEX "ix_swift_object_delete_at"');
     await queryRunner.query(
-      'CREATE TABLE "temporary_swift_object" ("container_id" integer NOT NULL, "name_key" varchar(2048) NOT NULL, "name" varchar(1024) NOT NULL, "data_key" varchar(64) NOT NULL, "size" bigint NOT NULL, "etag" varchar(32) NOT NULL, "content_type" varchar(1024) NOT NULL, "timestamp" bigint NOT NULL, "delete_at" bigint, "metadata" text NOT NULL, "headers" text NOT NULL, "dlo_manifest" text, "slo_etag" varchar(32), "slo_size" bigint, CONSTRAINT "FK_56bfc5644e4c43d477007eb4ece" FOREIGN KEY ("container_id") REFERENCES "swift_container" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION, PRIMARY KEY ("container_id", "name_key"))',
+      'CREATE TABLE "temporary_swift_object" ("container_id" integer NOT NULL, "name_key" varchar(2048) NOT NULL, "name" varchar(1024) NOT NULL, "data_key" varchar(64) NOT NULL, "size" bigint NOT NULL, "etag" varchar(32) NOT NULL, "content_type" varchar(1024) NOT NULL, "timestamp" bigint NOT NULL, "delete_at" bigint, "metadata" text NOT NULL, "headers" text NOT NULL, "dlo_manifest" text, "slo_etag" varchar(32), "slo_size" bigint, CONSTRAINT "FK_56bfc5644e4c43d477007eb4ece" FOREIGN KEY ("container_id") REFERENCES "swift_container" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION, PRIMARY KEY ("container_id", "name_key"))',
     );
     await queryRunner.query(
       'INSERT INTO "temporary_swift_object"("container_id", "name_key", "name", "data_key", "size", "etag", "content_type", "timestamp", "delete_at", "metadata", "headers", "dlo_manifest", "slo_etag", "slo_size") SELECT "container_id", "name_key", "name", "data_key", "size", "etag", "content_type", "timestamp", "delete_at", "metadata", "headers", "dlo_manifest", "slo_etag", "slo_size" FROM "swift_object"',

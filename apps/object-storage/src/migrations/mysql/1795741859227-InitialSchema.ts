@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class InitialSchema1795740596768 implements MigrationInterface {
-  name = 'InitialSchema1795740596768';
+export class InitialSchema1795741859227 implements MigrationInterface {
+  name = 'InitialSchema1795741859227';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -23,7 +23,7 @@ export class InitialSchema1795740596768 implements MigrationInterface {
       'ALTER TABLE `swift_container_stat` ADD CONSTRAINT `FK_dce57d5cc3047067dad9a36d43a` FOREIGN KEY (`container_id`) REFERENCES `swift_container`(`id`) ON DELETE CASCADE ON UPDATE NO ACTION',
     );
     await queryRunner.query(
-      'ALTER TABLE `swift_object` ADD CONSTRAINT `FK_56bfc5644e4c43d477007eb4ece` FOREIGN KEY (`container_id`) REFERENCES `swift_container`(`id`) ON DELETE RESTRICT ON UPDATE NO ACTION',
+      'ALTER TABLE `swift_object` ADD CONSTRAINT `FK_56bfc5644e4c43d477007eb4ece` FOREIGN KEY (`container_id`) REFERENCES `swift_container`(`id`) ON DELETE NO ACTION ON UPDATE NO ACTION',
     );
   }
 
