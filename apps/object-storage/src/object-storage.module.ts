@@ -17,6 +17,8 @@ import { LargeObjectsService } from './large-objects/large-objects.service';
 import { OBJECT_STORAGE_MIGRATIONS } from './migrations';
 import { OBJECT_DATA_STORE, OBJECT_STORAGE_CONFIG } from './object-storage.tokens';
 import { ObjectHandler } from './objects/object.handler';
+import { ContainerAccess } from './objects/container-access.service';
+import { ObjectCopierService } from './objects/object-copier.service';
 import { ObjectDeleterService } from './objects/object-deleter.service';
 import { ObjectRecordsService } from './objects/object-records.service';
 import { ObjectWriterService } from './objects/object-writer.service';
@@ -59,6 +61,8 @@ export class ObjectStorageModule {
         LargeObjectsService,
         VersioningService,
         ObjectDeleterService,
+        ContainerAccess,
+        ObjectCopierService,
         BulkDeleteService,
         BulkUploadService,
         FormPostService,

@@ -7,7 +7,7 @@ import { ContainerRecord, listingType, renderAccountListing } from '../listing/l
 import { isSubdir, listEntries, listingQuery } from '../listing/listing-query';
 import { STORAGE_POLICY } from '../swift/constraints';
 import { checkRequestMetadata, metadataHeaders, metadataUpdates } from '../swift/metadata';
-import { Headers, sendBody, sendEmpty } from '../swift/response';
+import { ResponseHeaders, sendBody, sendEmpty } from '../swift/response';
 import { swiftError } from '../swift/swift-errors';
 import type { SwiftRequest } from '../swift/swift-request';
 import { listingTimestamp, xTimestamp } from '../swift/timestamps';
@@ -47,7 +47,7 @@ export class AccountHandler {
     const access = this.authorizer.requireAccount(request, false);
     const type = listingType(request);
     const state = await this.accounts.state(request.account);
-    const headers: Headers = {
+    const headers: ResponseHeaders = {
       'X-Account-Container-Count': state.containerCount,
       'X-Account-Object-Count': state.objectCount,
       'X-Account-Bytes-Used': state.bytesUsed,

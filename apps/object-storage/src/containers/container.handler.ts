@@ -18,7 +18,7 @@ import {
   metadataUpdates,
   parseMetadata,
 } from '../swift/metadata';
-import { Headers, sendBody, sendEmpty } from '../swift/response';
+import { ResponseHeaders, sendBody, sendEmpty } from '../swift/response';
 import { swiftError } from '../swift/swift-errors';
 import { byteLength, decodeUtf8Path } from '../swift/swift-path';
 import type { SwiftRequest } from '../swift/swift-request';
@@ -88,10 +88,10 @@ export class ContainerHandler {
     );
   }
 
-  private async headersOf(container: ContainerEntity, access: Access): Promise<Headers> {
+  private async headersOf(container: ContainerEntity, access: Access): Promise<ResponseHeaders> {
     const stats = await this.containers.stats(container.id);
     const owner = access === 'owner';
-    const headers: Headers = {
+    const headers: ResponseHeaders = {
       'X-Container-Object-Count': stats.objectCount,
       'X-Container-Bytes-Used': stats.bytesUsed,
       'X-Timestamp': xTimestamp(container.createdAt),

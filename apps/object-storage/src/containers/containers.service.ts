@@ -9,6 +9,7 @@ import { CONTAINER_COLUMNS, containerFromRow } from '../persistence/rows';
 import type { ObjectStorageConfig } from '../config/object-storage-config';
 import { OBJECT_STORAGE_CONFIG } from '../object-storage.tokens';
 import { AccountEntity, ContainerEntity, ContainerStatEntity } from '../persistence/object-storage.entities';
+import { parseMetadata } from '../swift/metadata';
 import { swiftError } from '../swift/swift-errors';
 import { nextTimestamp } from '../swift/timestamps';
 
@@ -171,6 +172,23 @@ export class ContainersService {
       if (isForeignKeyViolation(error)) throw swiftError(409);
       throw error;
     }
+  }
+
+  /**
+   * Container quotas (X-Container-Meta-Quota-Bytes and -Count, checked as Swift's container_quotas
+   * does): 413 when one more object of `addedBytes` would pass them. Returns the bytes left.
+   */
+  async checkQuota(container: ContainerEntity, addedBytes: number): Promise<number> {
+    const metadata = parseMetadata(container.metadata);
+    const quota = (key: string) => (/^\d+$/.test(metadata[key] ?? '') ? Number(metadata[key]) : undefined);
+    const [bytes, count] = [quota('quota-bytes'), quota('quota-count')];
+    if (bytes === undefined && count === undefined) return Number.MAX_SAFE_INTEGER;
+    const stats = await this.stats(container.id);
+    const over =
+      (bytes !== undefined && stats.bytesUsed + addedBytes > bytes) ||
+      (count !== undefined && stats.objectCount + 1 > count);
+    if (over) throw swiftError(413, 'Upload exceeds quota.');
+    return bytes === undefined ? Number.MAX_SAFE_INTEGER : bytes - stats.bytesUsed;
   }
 
   /** Adds to the counters through one shard row picked at random. */

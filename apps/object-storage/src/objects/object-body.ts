@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ObjectDataStore } from '../store/object-data-store';
 import type { Span } from './ranges';
@@ -59,4 +60,38 @@ export async function openPieces(store: ObjectDataStore, pieces: Piece[]): Promi
 
 function openPiece(store: ObjectDataStore, piece: StoredPiece) {
   return store.open(piece.dataKey, { start: piece.start, end: piece.start + piece.length - 1 });
+}
+
+/**
+ * A multipart/byteranges body for several ranges, as swob writes it: each part headed by its
+ * Content-Type and Content-Range. The first range is opened before this returns.
+ */
+export async function openByteranges(
+  store: ObjectDataStore,
+  pieces: Piece[],
+  spans: Span[],
+  size: number,
+  contentType: string,
+): Promise<{ stream: Readable; length: number; contentType: string }> {
+  const boundary = randomBytes(16).toString('hex');
+  const heads = spans.map((span) =>
+    Buffer.from(
+      `--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${span.start}-${span.end - 1}/${size}\r\n\r\n`,
+      'latin1',
+    ),
+  );
+  const tail = Buffer.from(`--${boundary}--`);
+  const length =
+    spans.reduce((sum, span, i) => sum + heads[i].length + (span.end - span.start) + 2, 0) + tail.length;
+  const first = await openPieces(store, slicePieces(pieces, spans[0]));
+  async function* parts(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < spans.length; i++) {
+      yield heads[i];
+      const part = i === 0 ? first : await openPieces(store, slicePieces(pieces, spans[i]));
+      for await (const chunk of part) yield chunk as Buffer;
+      yield Buffer.from('\r\n');
+    }
+    yield tail;
+  }
+  return { stream: Readable.from(parts()), length, contentType: `multipart/byteranges;boundary=${boundary}` };
 }

@@ -13,7 +13,7 @@ export class ObjectDeleterService {
     private readonly versioning: VersioningService,
   ) {}
 
-  /** False when there was no such object (404). */
+  /** False when there was no such object (404). The access check comes first, as in Swift. */
   async delete(
     request: SwiftRequest,
     account: string,

@@ -3,12 +3,12 @@ import type { ObjectBody } from '../large-objects/large-objects.service';
 import type { ObjectEntity } from '../persistence/object-storage.entities';
 import { publicContentType } from '../swift/content-type';
 import { headerBytes, metadataHeaders, parseMetadata, titleCase } from '../swift/metadata';
-import type { Headers } from '../swift/response';
+import type { ResponseHeaders } from '../swift/response';
 import { lastModified, xTimestamp } from '../swift/timestamps';
 
 /** The headers of an object's GET and HEAD, as the object server and Swift's middlewares set them. */
-export function objectHeaders(row: ObjectEntity, body: ObjectBody, access: Access): Headers {
-  const headers: Headers = {
+export function objectHeaders(row: ObjectEntity, body: ObjectBody, access: Access): ResponseHeaders {
+  const headers: ResponseHeaders = {
     'Content-Type': headerBytes(publicContentType(row.contentType)),
     Etag: body.quoted ? `"${body.etag}"` : body.etag,
     'Last-Modified': lastModified(row.timestamp),

@@ -1,3 +1,5 @@
+import { swiftError } from './swift-errors';
+
 /** Swift's constraints (swift.conf [swift-constraints]), with Swift's default values. */
 export const CONSTRAINTS = {
   maxMetaNameLength: 128,
@@ -36,3 +38,11 @@ export const RESELLER_PREFIX = 'AUTH_';
 
 /** The only storage policy: Swift names the default one Policy-0. */
 export const STORAGE_POLICY = 'Policy-0';
+
+/** check_object_creation's name rule: at most 1024 bytes of UTF-8. */
+export function checkObjectName(name: string): void {
+  const length = Buffer.byteLength(name, 'utf8');
+  if (length > CONSTRAINTS.maxObjectNameLength) {
+    throw swiftError(400, `Object name length of ${length} longer than ${CONSTRAINTS.maxObjectNameLength}`);
+  }
+}
