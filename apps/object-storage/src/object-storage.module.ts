@@ -50,7 +50,10 @@ export class ObjectStorageModule {
       controllers: [InfoController, SwiftController],
       providers: [
         { provide: OBJECT_STORAGE_CONFIG, useValue: config },
-        { provide: OBJECT_DATA_STORE, useFactory: () => new FilesystemDataStore(dataDir(config)) },
+        {
+          provide: OBJECT_DATA_STORE,
+          useFactory: () => new FilesystemDataStore(dataDir(config), config.OBJECT_STORAGE_NODE_ID),
+        },
         DataJournal,
         SwiftAuthorizer,
         TempUrlService,

@@ -18,8 +18,9 @@ export const objectStorageConfigSchema = platformConfigSchema.extend({
   /** Folder of the filesystem data store; defaults to <DATA_DIR>/objects. */
   OBJECT_STORAGE_DATA_DIR: z.string().optional(),
   /**
-   * Names this process's data folder in the write journal, so a restart cleans only what it
-   * left half-written; one name per data folder.
+   * Names this process in the write journal and in the data folder's temporary files, so a
+   * restart cleans only what this process left half-written. Replicas sharing a database (and,
+   * with the filesystem store, a shared filesystem) need one name each.
    */
   OBJECT_STORAGE_NODE_ID: z.string().min(1).max(255).default(hostname()),
   /** Swift's max_file_size: the largest single object (5 GiB + 2 bytes, as Swift ships). */

@@ -39,9 +39,13 @@ export class FileBlobStore {
   /** Folders known to exist, so a write to a known folder costs no mkdir. */
   private readonly folders = new Set<string>();
 
-  constructor(root: string) {
+  /**
+   * `writer` names the process writing here when several share the folder (replicas on one
+   * shared filesystem): each then keeps, and cleans at start, only its own temporary files.
+   */
+  constructor(root: string, writer?: string) {
     this.root = resolve(root);
-    this.incoming = join(this.root, INCOMING);
+    this.incoming = join(this.root, INCOMING, ...(writer ? [writer.replace(/[^A-Za-z0-9._-]/g, '_')] : []));
   }
 
   async init(): Promise<void> {
