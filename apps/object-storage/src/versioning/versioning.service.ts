@@ -61,7 +61,15 @@ export class VersioningService {
     container: ContainerEntity,
     name: string,
   ): Promise<boolean> {
-    if (!container.versionsLocation) return (await this.records.remove(container, name)) !== null;
+    const remove = async () => (await this.records.remove(container, name)) !== null;
+    if (!container.versionsLocation) return remove();
+    // With no archive to restore from, a stack-mode DELETE is a plain one (as Swift's listing 404).
+    if (
+      container.versionsMode !== 'history' &&
+      !(await this.containers.find(account, container.versionsLocation))
+    ) {
+      return remove();
+    }
     const archive = await this.archiveContainer(request, account, container);
     if (container.versionsMode === 'history') {
       const current = await this.records.find(container.id, name);
@@ -81,7 +89,7 @@ export class VersioningService {
         },
         { maxBytes: 0 },
       );
-      return (await this.records.remove(container, name)) !== null;
+      return remove();
     }
     const prefix = nameKey(versionsPrefix(name));
     const [latest] = await this.records.list(archive.id, {
@@ -90,9 +98,7 @@ export class VersioningService {
       descending: true,
       limit: 1,
     });
-    if (!latest || latest.contentType === DELETE_MARKER_CONTENT_TYPE) {
-      return (await this.records.remove(container, name)) !== null;
-    }
+    if (!latest || latest.contentType === DELETE_MARKER_CONTENT_TYPE) return remove();
     await this.writer.copy(latest, container, attributesOf(latest, name));
     await this.records.remove(archive, latest.name, latest.timestamp);
     return true;
