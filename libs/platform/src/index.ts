@@ -27,3 +27,8 @@ export * from './logging/pino-logger';
 export * from './service/platform.module';
 export * from './service/service-app';
 export * from './service/service-registry';
+export * from './database/db-errors';
+export * from './database/transactions';
+export * from './http/request-body';
+export * from './storage/file-blob-store';
+export * from './streams/digesting-meter';

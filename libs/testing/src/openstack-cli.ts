@@ -57,19 +57,29 @@ export function openrcEnv(credentials: CliCredentials): Record<string, string> {
  */
 export async function openstack(credentials: CliCredentials, commands: string[][]): Promise<CliResult[]> {
   const script = join(repoRoot(), 'libs', 'testing', 'python', 'openstack_batch.py');
-  const output = await runPython(script, JSON.stringify(commands), openrcEnv(credentials));
+  const output = await runPython([script], JSON.stringify(commands), openrcEnv(credentials));
+  return JSON.parse(output) as CliResult[];
+}
+
+/**
+ * Runs several `swift` commands (Debian's python3-swiftclient) in one Python process, as
+ * `openstack` does: each gets a fresh client shell and keeps its own exit code and output.
+ */
+export async function swift(credentials: CliCredentials, commands: string[][]): Promise<CliResult[]> {
+  const script = join(repoRoot(), 'libs', 'testing', 'python', 'openstack_batch.py');
+  const output = await runPython([script, 'swift'], JSON.stringify(commands), openrcEnv(credentials));
   return JSON.parse(output) as CliResult[];
 }
 
 /** Runs an openstacksdk script under the system Python with the given OS_* environment. */
 export async function openstackSdk(credentials: CliCredentials, source: string): Promise<string> {
-  return runPython('-', source, openrcEnv(credentials));
+  return runPython(['-'], source, openrcEnv(credentials));
 }
 
-function runPython(script: string, stdin: string, env: Record<string, string>): Promise<string> {
+function runPython(args: string[], stdin: string, env: Record<string, string>): Promise<string> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(SYSTEM_PYTHON, [script], {
+    const child = spawn(SYSTEM_PYTHON, args, {
       env: { ...baseEnv, ...env, PYTHONWARNINGS: 'ignore' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

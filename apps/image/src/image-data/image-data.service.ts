@@ -1,9 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@stratus/platform';
+import {
+  ClientGone,
+  declaredLength,
+  DigestingMeter,
+  DomainError,
+  drain,
+  SizeLimitExceeded,
+  streamBody,
+} from '@stratus/platform';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { DataSource, In } from 'typeorm';
@@ -15,69 +23,12 @@ import { ImagesService } from '../images/images.service';
 import { ImageEntity } from '../persistence/image.entities';
 import { QuotaService } from '../quota/quota.service';
 import type { ByteRange, ImageStore } from '../store/image-store';
-import { DigestingMeter, SizeLimitExceeded, virtualSizeOf } from './digesting-meter';
+import { GLANCE_DIGESTS, HEAD_BYTES, virtualSizeOf } from './format-inspection';
 
 export const IMPORT_METHODS = ['glance-direct'];
 
 function mediaType(request: Request): string {
   return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-}
-
-function declaredLength(request: Request): number | undefined {
-  const header = request.headers['content-length'];
-  if (header === undefined || request.headers['transfer-encoding'] !== undefined) return undefined;
-  const n = Number(header);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/** At most this much of a refused upload is read and discarded so the client can read the answer. */
-const DRAIN_LIMIT = 256 * 1024 * 1024;
-
-/**
- * Streams a request body through the meter into the sink. Unlike pipeline(request, ...), a
- * failure does not destroy the request: the connection stays usable for the error response.
- */
-async function streamBody(
-  request: Request,
-  meter: DigestingMeter,
-  sink: NodeJS.WritableStream,
-): Promise<void> {
-  const done = pipeline(meter, sink as Writable);
-  const onClose = () => {
-    if (!request.complete) meter.destroy(new ClientGone());
-  };
-  const onError = (error: Error) => meter.destroy(error);
-  request.once('close', onClose);
-  request.once('error', onError);
-  request.pipe(meter);
-  try {
-    await done;
-  } finally {
-    request.unpipe(meter);
-    request.off('close', onClose);
-    request.off('error', onError);
-  }
-}
-
-/** Reads and discards the rest of a refused upload, so the client sees the error, not a reset. */
-function drain(request: Request): Promise<void> {
-  return new Promise((resolve) => {
-    if (request.complete || request.destroyed) return resolve();
-    let bytes = 0;
-    request.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > DRAIN_LIMIT) request.destroy();
-    });
-    request.once('end', () => resolve());
-    request.once('close', () => resolve());
-    request.resume();
-  });
-}
-
-class ClientGone extends Error {
-  constructor() {
-    super('the client closed the connection before the upload completed');
-  }
 }
 
 /** Parses a single-range Range header against the data size; null means "send everything". */
@@ -223,7 +174,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     }
 
     let pending;
-    const meter = new DigestingMeter(budget);
+    const meter = new DigestingMeter(budget, GLANCE_DIGESTS, HEAD_BYTES);
     try {
       pending = await this.store.begin(id);
       await streamBody(request, meter, pending.stream);
@@ -246,7 +197,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       await this.images.transition(id, 'saving', 'queued');
       throw await this.streamError(error, image, budget, request);
     }
-    const { checksum, osHashValue } = meter.digests();
+    const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
     const finished = await this.images.transition(id, 'saving', 'active', {
       size: meter.bytes,
       virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
@@ -332,7 +283,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       throw glanceErrors.conflict(`Image status transition from ${image.status} to uploading is not allowed`);
     }
     let pending;
-    const meter = new DigestingMeter(budget);
+    const meter = new DigestingMeter(budget, GLANCE_DIGESTS, HEAD_BYTES);
     try {
       pending = await this.staging.begin(id);
       await streamBody(request, meter, pending.stream);
@@ -397,7 +348,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
   private async runImport(image: ImageEntity): Promise<void> {
     const stagedLocation = this.staging.locationOf(image.id);
     let pending;
-    const meter = new DigestingMeter(this.config.IMAGE_SIZE_CAP);
+    const meter = new DigestingMeter(this.config.IMAGE_SIZE_CAP, GLANCE_DIGESTS, HEAD_BYTES);
     try {
       pending = await this.store.begin(image.id);
       await pipeline(
@@ -406,7 +357,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
         pending.stream,
       );
       const location = await pending.commit();
-      const { checksum, osHashValue } = meter.digests();
+      const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
       const finished = await this.images.transition(image.id, 'importing', 'active', {
         size: meter.bytes,
         virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),

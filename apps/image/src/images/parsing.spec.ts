@@ -1,5 +1,5 @@
 import { parseRange } from '../image-data/image-data.service';
-import { virtualSizeOf } from '../image-data/digesting-meter';
+import { virtualSizeOf } from '../image-data/format-inspection';
 import { parsePatch } from './json-patch';
 import { parseListQuery, splitFilterOp, splitFilterValues } from './list-query';
 

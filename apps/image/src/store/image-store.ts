@@ -1,10 +1,7 @@
+import type { ByteRange } from '@stratus/platform';
 import type { Readable, Writable } from 'node:stream';
 
-/** A byte range, both ends inclusive, as in an HTTP Range header. */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
+export type { ByteRange };
 
 /**
  * Data being written to a store. Nothing is visible under the image's location until commit

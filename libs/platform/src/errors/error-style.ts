@@ -21,10 +21,12 @@ const REASON: Record<number, string> = {
   415: 'Unsupported Media Type',
   416: 'Requested Range Not Satisfiable',
   422: 'Unprocessable Entity',
+  499: 'Client Disconnect',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  507: 'Insufficient Storage',
 };
 
 /** Nova and Cinder name the fault after the status. */
@@ -85,6 +87,8 @@ export function renderError(
       };
     }
     case 'swift':
+      // Swift answers most errors with swob's HTML page, and some with a bare sentence (type 'plain').
+      if (type === 'plain') return { contentType: 'text/plain; charset=UTF-8', body: message };
       return {
         contentType: 'text/html; charset=UTF-8',
         body: `<html><h1>${reasonPhrase(status)}</h1><p>${escapeHtml(message)}</p></html>`,

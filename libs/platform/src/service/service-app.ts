@@ -14,6 +14,7 @@ export interface ServiceAppOptions {
   service: string;
   config: PlatformConfig;
   errorStyle: ErrorStyle;
+  /** Media types parsed as JSON; an empty list leaves every body a stream for the service to read. */
   jsonTypes?: string[];
   bodyLimit?: string;
 }
@@ -37,12 +38,11 @@ export async function createServiceApp(
   app.set('query parser', 'extended');
   const metrics = app.get(MetricsRegistry);
   app.use(requestMetrics(metrics));
-  app.use(
-    jsonBody(options.errorStyle, {
-      limit: options.bodyLimit ?? '1mb',
-      types: options.jsonTypes ?? ['application/json', 'application/*+json'],
-    }),
-  );
+  const jsonTypes = options.jsonTypes ?? ['application/json', 'application/*+json'];
+  // body-parser reads an empty type list as "every type", so none means no parser at all.
+  if (jsonTypes.length > 0) {
+    app.use(jsonBody(options.errorStyle, { limit: options.bodyLimit ?? '1mb', types: jsonTypes }));
+  }
   app.connectMicroservice(
     {
       strategy: new NamespacedNatsServer(

@@ -1,0 +1,2 @@
+export const OBJECT_STORAGE_CONFIG = Symbol('OBJECT_STORAGE_CONFIG');
+export const OBJECT_DATA_STORE = Symbol('OBJECT_DATA_STORE');
