@@ -1,6 +1,6 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { generateSshKeyPair, sshFingerprint } from './ssh-key';
-import { generateX509KeyPair, x509Fingerprint } from './x509-certificate';
+import { generateX509KeyPair, integer, x509Fingerprint } from './x509-certificate';
 
 describe('key pair material', () => {
   it('fingerprints an OpenSSH key as the MD5 of its blob', () => {
@@ -38,5 +38,14 @@ describe('key pair material', () => {
     expect(certificate.keyUsage).toContain('1.3.6.1.5.5.7.3.2');
     expect(pair.fingerprint).toBe(certificate.fingerprint.toLowerCase());
     expect(x509Fingerprint('not a certificate')).toBeNull();
+  });
+});
+
+describe('DER integers in certificates', () => {
+  it('are minimal whatever bytes a random serial number starts with', () => {
+    expect(integer(Buffer.from([0x00, 0x12, 0x34]))).toEqual(Buffer.from([0x02, 0x02, 0x12, 0x34]));
+    expect(integer(Buffer.from([0x00, 0x00, 0x92]))).toEqual(Buffer.from([0x02, 0x02, 0x00, 0x92]));
+    expect(integer(Buffer.from([0x92, 0x01]))).toEqual(Buffer.from([0x02, 0x03, 0x00, 0x92, 0x01]));
+    expect(integer(Buffer.from([0x00]))).toEqual(Buffer.from([0x02, 0x01, 0x00]));
   });
 });
