@@ -17,7 +17,7 @@ module.exports = {
     .map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.[tj]s$': [
       '@swc/jest',
       {
         swcrc: false,
@@ -31,6 +31,10 @@ module.exports = {
     ],
   },
   moduleNameMapper,
+  resolver: '<rootDir>/tools/jest/esm-resolver.js',
+  transformIgnorePatterns: [
+    '/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
+  ],
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
 };

@@ -1,5 +1,5 @@
 import { KeyRepository, RevocationList, TokenCodec } from '@stratus/platform';
-import { freePort, ServiceProcess, TestEnvironment } from '@stratus/testing';
+import { freePorts, ServiceProcess, TestEnvironment } from '@stratus/testing';
 import { compare, hash } from 'bcrypt';
 import { join } from 'node:path';
 import { load, residentMemoryMb, row } from '../common/load';
@@ -18,8 +18,7 @@ async function main(): Promise<void> {
     IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: 'warn',
   };
-  const portA = await freePort();
-  const portB = await freePort();
+  const [portA, portB] = await freePorts(2);
   const a = await ServiceProcess.start('identity', portA, {
     ...base,
     IDENTITY_PORT: String(portA),

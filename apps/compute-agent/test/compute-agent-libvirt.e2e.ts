@@ -1,8 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import {
+  AttachVolumeToInstance,
   BuildInstance,
   COMPUTE_INSTANCE_STREAM,
   DeleteInstance,
+  DetachVolumeFromInstance,
   GetConsoleOutput,
   ImageSpec,
   InstanceUpdated,
@@ -136,7 +138,7 @@ describe('compute agent with the libvirt driver', () => {
     };
   }
 
-  it('boots the tiny guest to ACTIVE, shows its console, and deletes it without leftovers', async () => {
+  it('boots the tiny guest to ACTIVE, shows its console, hot-plugs a volume it sees, and deletes it without leftovers', async () => {
     const token = await cloud.adminToken();
     const kernel = await uploadImage(token, 'kernel', join(TINY_GUEST, 'vmlinuz'), 'aki');
     const ramdisk = await uploadImage(token, 'ramdisk', join(TINY_GUEST, 'initrd.img'), 'ari');
@@ -175,6 +177,29 @@ describe('compute agent with the libvirt driver', () => {
     );
     const tap = `tap${portId.slice(0, 11)}`;
     expect(exists('ip', ['-n', LIBVIRT_NETNS, 'link', 'show', tap])).toBe(true);
+
+    // A volume the guest finds by its serial, the volume id (virtio keeps its first 20 characters).
+    const volumeId = randomUUID();
+    const volumePath = join(instancesDir, `volume-${volumeId}`);
+    execFileSync('truncate', ['-s', '64M', volumePath]);
+    const console = async () => (await rpc.request(GetConsoleOutput(host), { uuid })).output;
+    const { device } = await rpc.request(AttachVolumeToInstance(host), {
+      uuid,
+      volumeId,
+      path: volumePath,
+      format: 'raw',
+      readOnly: false,
+    });
+    expect(device).toBe('/dev/vdb');
+    await expectEventually(async () => expect(await console()).toContain(`vdb=${volumeId.slice(0, 20)}`), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    await rpc.request(DetachVolumeFromInstance(host), { uuid, volumeId });
+    await expectEventually(
+      async () => expect((await console()).trimEnd().split('\n').at(-1)).toBe('DISKS: vda='),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
 
     await rpc.request(DeleteInstance(host), { uuid });
     expect(exists('virsh', ['-c', 'qemu:///system', 'dominfo', uuid])).toBe(false);

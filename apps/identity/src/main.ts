@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { createServiceApp, loadConfig, runDatabaseCommand, serviceScopedEnv } from '@stratus/platform';
+import {
+  createServiceApp,
+  loadConfig,
+  runDatabaseCommand,
+  runTokenKeyCommand,
+  serviceScopedEnv,
+} from '@stratus/platform';
 import { identityConfigSchema } from './config/identity-config';
 import { IdentityModule } from './identity.module';
 import { IDENTITY_MIGRATIONS } from './migrations';
@@ -8,6 +14,8 @@ import { IDENTITY_ENTITIES } from './persistence/identity.entities';
 async function main(): Promise<void> {
   const env = serviceScopedEnv('identity', process.env, ['DATABASE_URL', 'LOG_LEVEL']);
   const config = loadConfig(identityConfigSchema, env);
+  // Identity mints the tokens, so it owns their keys: keystone-manage fernet_setup / fernet_rotate.
+  if (await runTokenKeyCommand(process.argv.slice(2), config.TOKEN_KEY_REPOSITORY)) return;
   const handled = await runDatabaseCommand(process.argv.slice(2), {
     service: 'identity',
     url: config.DATABASE_URL,

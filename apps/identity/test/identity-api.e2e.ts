@@ -128,7 +128,7 @@ describe('identity API', () => {
       token: { methods: string[]; roles: { name: string }[]; catalog: unknown[] };
     };
     expect(body.token.methods).toEqual(['password']);
-    expect(body.token.roles.map((r) => r.name).sort()).toEqual(['admin', 'member', 'reader']);
+    expect(body.token.roles.map((r) => r.name).sort()).toEqual(['admin', 'manager', 'member', 'reader']);
     expect(Array.isArray(body.token.catalog)).toBe(true);
 
     expect((await other.fetch('/probe', { token: subject })).status).toBe(200);

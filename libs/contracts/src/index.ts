@@ -9,3 +9,5 @@ export * from './compute/compute.events';
 export * from './image/image.rpc';
 export * from './network/network.rpc';
 export * from './network/network.events';
+export * from './compute/compute-agent-snapshot.rpc';
+export * from './block-storage/block-storage.rpc';

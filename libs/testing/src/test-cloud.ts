@@ -1,7 +1,8 @@
-import { catalogEntry, serviceDescriptor } from '@stratus/platform';
+import { catalogEntries, serviceDescriptor } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { CliCredentials } from './openstack-cli';
-import { freePort, ServiceProcess } from './service-process';
+import { freePorts } from './free-port';
+import { ServiceProcess } from './service-process';
 import { TestEnvironment } from './test-environment';
 
 /**
@@ -14,17 +15,27 @@ export class TestCloud {
 
   private constructor(readonly env: TestEnvironment) {}
 
+  /**
+   * `extraEnv` gives services settings of their own; as a function it receives every service's URL,
+   * for settings that point one service at another (compute-api's image endpoint, for example).
+   */
   static async start(
     services: string[],
-    extraEnv: Record<string, Record<string, string>> = {},
+    extraEnv:
+      | Record<string, Record<string, string>>
+      | ((urls: Record<string, string>) => Record<string, Record<string, string>>) = {},
     env = new TestEnvironment(),
   ): Promise<TestCloud> {
     const cloud = new TestCloud(env);
-    const ports = new Map<string, number>();
-    for (const service of ['identity', ...services.filter((s) => s !== 'identity')])
-      ports.set(service, await freePort());
-    const catalog = [...ports.entries()].flatMap(
-      ([service, port]) => catalogEntry(service, `http://127.0.0.1:${port}`) ?? [],
+    const names = ['identity', ...services.filter((s) => s !== 'identity')];
+    const chosen = await freePorts(names.length);
+    const ports = new Map(names.map((service, i) => [service, chosen[i]]));
+    const urls = Object.fromEntries(
+      [...ports].map(([service, port]) => [service, `http://127.0.0.1:${port}`]),
+    );
+    const settings = typeof extraEnv === 'function' ? extraEnv(urls) : extraEnv;
+    const catalog = [...ports.entries()].flatMap(([service, port]) =>
+      catalogEntries(service, `http://127.0.0.1:${port}`),
     );
     try {
       for (const [service, port] of ports) {
@@ -32,7 +43,7 @@ export class TestCloud {
           ...env.baseEnv(service),
           [serviceDescriptor(service).portVariable]: String(port),
           IDENTITY_PASSWORD_HASH_ROUNDS: '4',
-          ...(extraEnv[service] ?? {}),
+          ...(settings[service] ?? {}),
         };
         if (service === 'identity') {
           serviceEnv.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD = cloud.adminPassword;

@@ -1,4 +1,10 @@
-import { catalogEntry, KeyRepository, SERVICE_REGISTRY, serviceDescriptor } from '@stratus/platform';
+import {
+  catalogEntries,
+  catalogEntry,
+  KeyRepository,
+  SERVICE_REGISTRY,
+  serviceDescriptor,
+} from '@stratus/platform';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +13,7 @@ import { IdentityClient } from './identity-client';
 import { ensureNats } from './nats-server';
 import { seedTestImage } from './seed-image';
 import { seedNetworks } from './seed-network';
+import { seedFlavors } from './seed-flavors';
 import { localServiceEnv } from './service-env';
 import { isBuilt, Supervisor } from './supervisor';
 
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
   const services = SERVICE_REGISTRY.filter((s) => isBuilt(s.name));
   const urlOf = (name: string) =>
     `http://${host}:${process.env[serviceDescriptor(name).portVariable] ?? serviceDescriptor(name).defaultPort}`;
-  const catalog = services.flatMap((s) => catalogEntry(s.name, urlOf(s.name)) ?? []);
+  const catalog = services.flatMap((s) => catalogEntries(s.name, urlOf(s.name)));
   step(
     process.env.DATABASE_URL
       ? 'using MySQL at DATABASE_URL'
@@ -73,6 +80,10 @@ async function main(): Promise<void> {
       [service.portVariable]: port,
       ...localServiceEnv(service.name, process.env),
     };
+    if (service.name === 'compute-api') {
+      env.COMPUTE_IMAGE_URL = urlOf('image');
+      env.COMPUTE_NETWORK_URL = urlOf('network');
+    }
     if (service.name === 'identity') {
       env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD = passwords.admin;
       env.IDENTITY_BOOTSTRAP_REGION_ID = REGION;
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
     }).login();
     step(await seedNetworks(localUrl('network'), await identity.login(), demoToken));
   }
+  if (running.has('compute-api')) step(await seedFlavors(localUrl('compute-api'), await identity.login()));
   writeOpenrc(join(dataDir, 'admin-openrc'), {
     authUrl,
     username: 'admin',

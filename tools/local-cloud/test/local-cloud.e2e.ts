@@ -1,5 +1,5 @@
 import { SERVICE_REGISTRY } from '@stratus/platform';
-import { CliCredentials, freePort, jsonOf, openstack } from '@stratus/testing';
+import { CliCredentials, freePorts, jsonOf, openstack, openstackSdk } from '@stratus/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,15 +31,21 @@ describe('npm start (the local cloud)', () => {
     DATA_DIR: dataDir,
     NATS_NAMESPACE: `lc${randomBytes(4).toString('hex')}`,
     STRATUS_DEMO_PASSWORD: 'demo-password',
+    // Guests' disks must be where QEMU's own user can reach them, unlike a private temp folder.
+    COMPUTE_AGENT_INSTANCES_DIR: `/var/lib/libvirt/images/stratus-local-${randomBytes(4).toString('hex')}`,
     IDENTITY_PASSWORD_HASH_ROUNDS: '4',
     LOG_LEVEL: 'warn',
   };
 
   beforeAll(async () => {
-    for (const service of SERVICE_REGISTRY) env[service.portVariable] = String(await freePort());
+    const ports = await freePorts(SERVICE_REGISTRY.length);
+    SERVICE_REGISTRY.forEach((service, i) => (env[service.portVariable] = String(ports[i])));
   });
 
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(env.COMPUTE_AGENT_INSTANCES_DIR, { recursive: true, force: true });
+  });
 
   async function startCloud(): Promise<{ child: ChildProcess; output: () => string }> {
     const { DATABASE_URL: _unused, ...inherited } = process.env;
@@ -95,6 +101,26 @@ describe('npm start (the local cloud)', () => {
     expect(jsonOf<{ Type: string }[]>(catalog).map((c) => c.Type)).toEqual(
       expect.arrayContaining(['identity', 'image']),
     );
+
+    // The issue's openstacksdk script, unchanged but for the names and where the credentials come from.
+    const booted = await openstackSdk(
+      demo,
+      `
+import os
+from openstack import connection
+conn = connection.Connection(auth_url=os.environ["OS_AUTH_URL"], project_name="demo", username="demo", password=os.environ["OS_PASSWORD"], user_domain_id="default", project_domain_id="default")
+image = conn.compute.find_image("test_image")
+flavor = conn.compute.find_flavor("m1.tiny")
+network = conn.network.find_network("private")
+server = conn.compute.create_server(name="test_server", image_id=image.id, flavor_id=flavor.id, networks=[{"uuid": network.id}])
+server = conn.compute.wait_for_server(server)
+print(server.status)
+conn.compute.delete_server(server)
+conn.compute.wait_for_delete(server)
+print("deleted")
+`,
+    );
+    expect(booted.trim().split('\n')).toEqual(['ACTIVE', 'deleted']);
     expect(await stopCloud(first.child)).toBe(0);
 
     const second = await startCloud();

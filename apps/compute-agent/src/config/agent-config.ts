@@ -5,11 +5,15 @@ import { z } from 'zod';
 export const agentConfigSchema = platformConfigSchema.extend({
   /** Health and metrics only: the agent is told what to do over NATS. */
   COMPUTE_AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8781),
-  /** The host's name in the scheduler, in os-hypervisors and in its subjects (compute.<host>.*). */
+  /**
+   * The host's name in the scheduler, in os-hypervisors and in its subjects (compute.<host>.*);
+   * characters a NATS subject token cannot hold (the dots of a node's DNS name) become '-'.
+   */
   COMPUTE_AGENT_HOST: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only: it becomes part of NATS subjects')
-    .default(hostname().replace(/[^A-Za-z0-9_-]/g, '-')),
+    .min(1)
+    .default(hostname())
+    .transform((name) => name.replace(/[^A-Za-z0-9_-]/g, '-')),
   COMPUTE_AGENT_DRIVER: z.enum(['fake', 'libvirt']).default('fake'),
   COMPUTE_AGENT_LIBVIRT_URI: z.string().default('qemu:///system'),
   COMPUTE_AGENT_LIBVIRT_SOCKET: z.string().default('/run/libvirt/libvirt-sock'),

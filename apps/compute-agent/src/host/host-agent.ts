@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import {
+  AttachVolumeToInstance,
   BuildInstance,
   BuildInstanceRequest,
   DeleteInstance,
+  DetachVolumeFromInstance,
   ErrorCode,
   GetConsoleOutput,
   HostStateReport,
@@ -10,12 +12,15 @@ import {
   InstanceUpdatedEvent,
   PowerAction,
   PowerActionOnInstance,
+  SnapshotInstance,
+  SnapshotInstanceRequest,
 } from '@stratus/contracts';
 import { BusService, DomainError, JsonKv } from '@stratus/platform';
 import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState } from '@stratus/hypervisor';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config';
+import { snapshotDisk, uploadImageData } from '../images/disk-snapshot';
 import { ImageCache } from '../images/image-cache';
 import { ensureBridge, tapName } from './bridges';
 import { vmStateOf } from './vm-state';
@@ -42,6 +47,8 @@ export class HostAgent {
   private heartbeat?: NodeJS.Timeout;
   private stopped = false;
   private unsubscribe?: () => void;
+  /** Root disk sizes of this host's instances, for snapshots of guests without a disk file. */
+  private readonly rootSizes = new Map<string, number>();
   /** Instances with an operation under way: lifecycle events for them are the operation's to report. */
   private readonly busy = new Set<string>();
 
@@ -66,6 +73,21 @@ export class HostAgent {
     this.bus.serve(DeleteInstance(this.host), async (request) => {
       await this.delete(request.uuid);
       return { deleted: true as const };
+    });
+    this.bus.serve(SnapshotInstance(this.host), (request) => this.snapshot(request));
+    this.bus.serve(AttachVolumeToInstance(this.host), async (request) => ({
+      device: await this.guard(() =>
+        this.driver.attachVolume(request.uuid, {
+          path: request.path,
+          serial: request.volumeId,
+          format: request.format,
+          readOnly: request.readOnly,
+        }),
+      ),
+    }));
+    this.bus.serve(DetachVolumeFromInstance(this.host), async (request) => {
+      await this.guard(() => this.driver.detachVolume(request.uuid, request.volumeId));
+      return { detached: true as const };
     });
     this.bus.serve(GetConsoleOutput(this.host), async (request) => ({
       output: await this.guard(() => this.driver.getConsoleOutput(request.uuid)).then((text) =>
@@ -158,6 +180,7 @@ export class HostAgent {
       };
       if (this.images) await this.prepareHostResources(request, spec);
       await this.driver.spawn(spec);
+      this.rootSizes.set(request.uuid, request.flavor.rootGb);
       const powerState = await this.driver.getPowerState(request.uuid);
       this.busy.delete(request.uuid);
       await this.publish(request.uuid, { vmState: vmStateOf(powerState), taskState: null, powerState });
@@ -193,6 +216,51 @@ export class HostAgent {
     }
     for (const nic of request.networks) {
       await ensureBridge(nic.bridge, nic.mtu, this.config.COMPUTE_AGENT_LIBVIRT_NETNS || undefined);
+    }
+  }
+
+  /** Pauses a running guest while its disk is copied, then uploads the copy to the image record. */
+  private async snapshot(request: SnapshotInstanceRequest): Promise<{ size: number }> {
+    const uuid = request.uuid;
+    const before = await this.guard(() => this.driver.getPowerState(uuid));
+    this.busy.add(uuid);
+    let copy: Awaited<ReturnType<typeof snapshotDisk>> | undefined;
+    try {
+      await this.publish(uuid, {
+        vmState: vmStateOf(before),
+        taskState: 'image_pending_upload',
+        powerState: before,
+      });
+      if (before === PowerState.Running) await this.driver.pause(uuid);
+      try {
+        const disk = join(this.instancesDir, uuid, 'disk');
+        copy = await snapshotDisk(
+          existsSync(disk) ? disk : undefined,
+          request.diskFormat === 'raw' ? 'raw' : 'qcow2',
+          this.rootSizes.get(uuid) ?? 1,
+        );
+      } finally {
+        if (before === PowerState.Running) await this.driver.unpause(uuid);
+      }
+      await this.publish(uuid, {
+        vmState: vmStateOf(before),
+        taskState: 'image_uploading',
+        powerState: before,
+      });
+      const size = await uploadImageData(copy.path, request.uploadUrl, request.authToken);
+      return { size };
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Snapshot of ${uuid} failed: ${String(error)}`,
+        'SnapshotFailed',
+      );
+    } finally {
+      copy?.cleanup();
+      this.busy.delete(uuid);
+      const now = await this.driver.getPowerState(uuid).catch(() => before);
+      await this.publish(uuid, { vmState: vmStateOf(now), taskState: null, powerState: now });
     }
   }
 

@@ -18,7 +18,8 @@ const catalogSchema = z.array(
   }),
 );
 
-const DEFAULT_ROLES = ['reader', 'member', 'admin'];
+// As keystone-manage bootstrap makes them: service is for service users, manager for domain managers.
+const DEFAULT_ROLES = ['reader', 'member', 'manager', 'admin', 'service'];
 
 /**
  * keystone-manage bootstrap, run at start-up when an admin password is configured. Idempotent,

@@ -40,8 +40,12 @@ export interface ListedAssignment extends Grant {
   inheritedFromDomainId?: string;
 }
 
-/** Keystone's default implied roles, which bootstrap creates: admin implies member implies reader. */
-const IMPLIED_ROLES: Record<string, string[]> = { admin: ['member'], member: ['reader'] };
+/** Keystone's default implied roles, which bootstrap creates: admin, manager, member, reader, each implying the next. */
+const IMPLIED_ROLES: Record<string, string[]> = {
+  admin: ['manager'],
+  manager: ['member'],
+  member: ['reader'],
+};
 
 export const SYSTEM_TARGET_ID = 'system';
 

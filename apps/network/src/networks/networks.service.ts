@@ -1,16 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  chunks,
-  conflict,
-  findForUpdate,
-  isForeignKeyViolation,
-  isUniqueViolation,
-  notFound,
-} from '@stratus/platform';
+import { conflict, isForeignKeyViolation, isUniqueViolation, notFound } from '@stratus/platform';
 import { DataSource, EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns } from '../common/actor';
+import { chunks, findForUpdate } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

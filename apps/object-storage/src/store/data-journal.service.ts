@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isTransientConflict } from '@stratus/platform';
+import { Database, isTransientConflict } from '@stratus/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ObjectStorageConfig } from '../config/object-storage-config';
 import { OBJECT_DATA_STORE, OBJECT_STORAGE_CONFIG } from '../object-storage.tokens';
@@ -73,13 +73,13 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly settling = new Set<Promise<void>>();
   private readonly reservations = new Batcher((keys) => {
     const now = Date.now() * 1000;
-    return this.dataSource.query(
+    return this.statement(
       `INSERT INTO swift_data_journal (data_key, node, created_at) VALUES ${keys.map(() => '(?, ?, ?)').join(', ')}`,
       keys.flatMap((key) => [key, this.node, now]),
     );
   });
   private readonly settlements = new Batcher((keys) =>
-    this.dataSource.query(
+    this.statement(
       `DELETE FROM swift_data_journal WHERE data_key IN (${keys.map(() => '?').join(', ')})`,
       keys,
     ),
@@ -87,6 +87,7 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     @Inject(OBJECT_DATA_STORE) private readonly store: ObjectDataStore,
     @Inject(OBJECT_STORAGE_CONFIG) config: ObjectStorageConfig,
   ) {
@@ -108,7 +109,7 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
           await this.store.delete(entry.data_key);
           removed += 1;
         }
-        await this.dataSource.query(DELETE, [entry.data_key]);
+        await this.statement(DELETE, [entry.data_key]);
       }
     }
     if (removed) this.logger.warn(`removed ${removed} unreferenced data file(s) an interrupted write left`);
@@ -116,6 +117,11 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.settling]);
+  }
+
+  /** An autocommit write; on SQLite it waits for the transaction in progress rather than joining it. */
+  private statement(sql: string, parameters: unknown[]): Promise<unknown> {
+    return this.db.write(() => this.dataSource.query(sql, parameters));
   }
 
   /** Before new data lands under its key. */
@@ -146,7 +152,7 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
   async discard(dataKey: string): Promise<void> {
     try {
       await this.store.delete(dataKey);
-      await this.dataSource.query(DELETE, [dataKey]);
+      await this.statement(DELETE, [dataKey]);
     } catch (error) {
       this.logger.error(`data ${dataKey} left for the next start: ${String(error)}`);
     }

@@ -71,3 +71,13 @@ export const DeleteInstance = hostRpc<{ uuid: string }, { deleted: true }>('inst
 export const GetConsoleOutput = hostRpc<{ uuid: string; lines?: number }, { output: string }>(
   'instance.console',
 );
+
+/** Hot-plugs a volume's file into the guest; answers with the device the hypervisor gave it. */
+export const AttachVolumeToInstance = hostRpc<
+  { uuid: string; volumeId: string; path: string; format: 'raw' | 'qcow2'; readOnly: boolean },
+  { device: string }
+>('instance.volume.attach');
+/** Unplugs the volume with that serial (its id) and answers once the guest has let go of it. */
+export const DetachVolumeFromInstance = hostRpc<{ uuid: string; volumeId: string }, { detached: true }>(
+  'instance.volume.detach',
+);

@@ -38,20 +38,16 @@ export class KeyRepository {
     writeKey(folder, 1, FernetKey.generate());
   }
 
-  /**
-   * Keystone's rotation: the staged key becomes the new primary, a new staged key is made, and
-   * only the newest `maxActiveKeys - 2` secondaries are kept.
-   */
+  /** Keystone's rotation (see rotateKeySet) on the folder, one atomic file write at a time. */
   static rotate(folder: string, maxActiveKeys = 3): void {
-    const indexes = listKeyIndexes(folder);
-    const highest = Math.max(0, ...indexes);
-    renameSync(join(folder, '0'), join(folder, String(highest + 1)));
-    writeKey(folder, 0, FernetKey.generate());
-    const nonStaged = listKeyIndexes(folder).filter((i) => i !== 0);
-    const excess = nonStaged.length - (maxActiveKeys - 1);
-    for (const index of nonStaged.slice(0, Math.max(0, excess))) {
-      unlinkSync(join(folder, String(index)));
+    const current = readKeySet(folder);
+    const next = rotateKeySet(current, maxActiveKeys);
+    // The new primary (the old staged key) lands before the new staged key replaces `0`, so a
+    // reader never misses the key that tokens are about to be encrypted with.
+    for (const [index, key] of [...next].sort(([a], [b]) => b - a)) {
+      if (current.get(index) !== key) writeKey(folder, index, key);
     }
+    for (const index of current.keys()) if (!next.has(index)) unlinkSync(join(folder, String(index)));
   }
 
   decrypt(token: string): Buffer | undefined {
@@ -61,6 +57,39 @@ export class KeyRepository {
     }
     return undefined;
   }
+}
+
+/** A fresh repository: a staged key `0` and a primary `1`, as keystone-manage fernet_setup makes. */
+export function newKeySet(): Map<number, string> {
+  return new Map([
+    [0, FernetKey.generate()],
+    [1, FernetKey.generate()],
+  ]);
+}
+
+/**
+ * Keystone's rotation on keys by index: the staged key `0` becomes the new primary (highest
+ * index), a new staged key is made, and only the newest `maxActiveKeys - 2` secondaries are kept.
+ * Every replica already accepts the staged key, so tokens from the new primary validate
+ * everywhere even before every replica has seen the rotation.
+ */
+export function rotateKeySet(keys: ReadonlyMap<number, string>, maxActiveKeys = 3): Map<number, string> {
+  if (maxActiveKeys < 2) throw new Error('max active keys must be at least 2 (staged and primary)');
+  const staged = keys.get(0);
+  if (staged === undefined) throw new Error('no staged key 0 to promote: set up the keys first');
+  const highest = Math.max(0, ...keys.keys());
+  const next = new Map(keys);
+  next.set(highest + 1, staged);
+  next.set(0, FernetKey.generate());
+  const nonStaged = [...next.keys()].filter((i) => i !== 0).sort((a, b) => a - b);
+  for (const index of nonStaged.slice(0, Math.max(0, nonStaged.length - (maxActiveKeys - 1)))) {
+    next.delete(index);
+  }
+  return next;
+}
+
+function readKeySet(folder: string): Map<number, string> {
+  return new Map(listKeyIndexes(folder).map((i) => [i, readFileSync(join(folder, String(i)), 'utf8')]));
 }
 
 function listKeyIndexes(folder: string): number[] {

@@ -4,11 +4,14 @@ import { ErrorCode, RemoteErrorPayload } from '@stratus/contracts';
 import { DomainError } from '../errors/domain-error';
 import { JsonKv } from './json-kv';
 import {
+  AckPolicy,
   connect,
   ConsumerMessages,
+  DeliverPolicy,
   JetStreamClient,
   JetStreamManager,
   JSONCodec,
+  nanos,
   NatsConnection,
   RetentionPolicy,
   StorageType,
@@ -19,6 +22,8 @@ export interface BusOptions {
   url: string;
   namespace: string;
   name: string;
+  /** Copies of each stream in a NATS cluster (3 on a three-node JetStream cluster). */
+  streamReplicas?: number;
 }
 
 const json = JSONCodec();
@@ -79,6 +84,7 @@ export class BusService implements OnApplicationShutdown {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: maxAgeMs * 1_000_000,
+      num_replicas: this.options.streamReplicas ?? 1,
     };
     try {
       await this.manager!.streams.info(config.name);
@@ -185,6 +191,54 @@ export class BusService implements OnApplicationShutdown {
       ttl: options.ttlMs ?? 0,
     });
     return new JsonKv<T>(kv);
+  }
+
+  /**
+   * Works through a stream with a durable consumer that every replica of the service shares, so each
+   * message is handled by one replica only. A message is acknowledged once its handler resolved and
+   * redelivered after `retryDelayMs` when the handler failed, up to `maxDeliver` times.
+   */
+  async consumeDurable<P>(
+    stream: string,
+    contract: EventContract<P>,
+    durable: string,
+    handler: (payload: P) => Promise<void>,
+    { ackWaitMs = 30_000, maxDeliver = 5, retryDelayMs = 1_000 } = {},
+  ): Promise<void> {
+    const name = this.streamName(stream);
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.subject(contract.subject),
+      ack_wait: nanos(ackWaitMs),
+      max_deliver: maxDeliver,
+    };
+    const existing = await this.manager!.consumers.info(name, durable).catch(() => undefined);
+    if (existing) await this.manager!.consumers.update(name, durable, config);
+    else await this.manager!.consumers.add(name, config);
+    const messages = await (await this.jetstream!.consumers.get(name, durable)).consume();
+    this.consumers.push(messages);
+    void (async () => {
+      for await (const message of messages) {
+        let payload: P;
+        try {
+          payload = json.decode(message.data) as P;
+        } catch (error) {
+          this.logger.error(`dropping undecodable message on ${message.subject}: ${String(error)}`);
+          message.term();
+          continue;
+        }
+        // Handled concurrently: the handler orders work on one resource itself.
+        void handler(payload).then(
+          () => message.ack(),
+          (error: unknown) => {
+            this.logger.warn(`handling ${message.subject} failed, will retry: ${String(error)}`);
+            message.nak(retryDelayMs);
+          },
+        );
+      }
+    })();
   }
 
   async onApplicationShutdown(): Promise<void> {

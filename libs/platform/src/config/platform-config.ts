@@ -9,6 +9,8 @@ export const platformConfigSchema = z.object({
     .regex(/^[a-z0-9_-]*$/i, 'letters, digits, - and _ only')
     .default(''),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Copies JetStream keeps of each stream: 3 on a three-node cluster, so one node can fail. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** mysql://user:pass@host:port[/database]; unset means an embedded SQLite file under DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -17,8 +19,15 @@ export const platformConfigSchema = z.object({
   TOKEN_EXPIRATION_SECONDS: z.coerce.number().int().positive().default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BIND_HOST: z.string().default('0.0.0.0'),
-  /** Seconds to let in-flight requests finish after SIGTERM before closing. */
+  /**
+   * Seconds to keep serving after SIGTERM while /readyz answers 503, so that load balancers stop
+   * routing here before the listener closes (Kubernetes: a few seconds; one machine: none).
+   */
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().nonnegative().default(0),
+  /** Seconds to let in-flight requests finish once the listener is closed, before cutting them. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().nonnegative().default(10),
+  /** Idle keep-alive connection lifetime; above the load balancer's (ingress-nginx: 60 s). */
+  HTTP_KEEPALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().default(65),
 });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthGuard } from '../auth/auth.guard';
@@ -13,6 +13,7 @@ import { OpenStackExceptionFilter } from '../errors/openstack-exception.filter';
 import { HealthController } from '../health/health.controller';
 import { MetricsRegistry } from '../health/metrics.registry';
 import { ReadinessChecks } from '../health/readiness';
+import { HttpShutdown } from '../http/http-shutdown';
 
 export interface PlatformModuleOptions {
   service: string;
@@ -66,6 +67,7 @@ export class PlatformModule {
             url: config.NATS_URL,
             namespace: config.NATS_NAMESPACE,
             name: service,
+            streamReplicas: config.NATS_STREAM_REPLICAS,
           });
           await bus.connect();
           readiness.register({ name: 'nats', isReady: () => bus.isConnected });
@@ -81,6 +83,16 @@ export class PlatformModule {
             bus,
             metrics,
           ),
+      },
+      {
+        provide: HttpShutdown,
+        inject: [HttpAdapterHost, ReadinessChecks],
+        useFactory: (adapterHost: HttpAdapterHost, readiness: ReadinessChecks) =>
+          new HttpShutdown(adapterHost, readiness, {
+            delaySeconds: config.SHUTDOWN_DELAY_SECONDS,
+            graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+            keepAliveTimeoutSeconds: config.HTTP_KEEPALIVE_TIMEOUT_SECONDS,
+          }),
       },
       { provide: APP_FILTER, useFactory: () => new OpenStackExceptionFilter(options.errorStyle) },
     ];

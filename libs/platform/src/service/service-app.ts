@@ -36,7 +36,8 @@ export async function createServiceApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-  app.use(requestMetrics(app.get(MetricsRegistry)));
+  const metrics = app.get(MetricsRegistry);
+  app.use(requestMetrics(metrics));
   const jsonTypes = options.jsonTypes ?? ['application/json', 'application/*+json'];
   // body-parser reads an empty type list as "every type", so none means no parser at all.
   if (jsonTypes.length > 0) {
@@ -47,6 +48,10 @@ export async function createServiceApp(
       strategy: new NamespacedNatsServer(
         { servers: options.config.NATS_URL, queue: options.service, name: `${options.service}-rpc-server` },
         options.config.NATS_NAMESPACE,
+        options.config.SHUTDOWN_GRACE_SECONDS * 1000,
+        metrics.histogram('stratus_rpc_handled_duration_seconds', 'NATS requests this replica answered', [
+          'subject',
+        ]),
       ),
     },
     { inheritAppConfig: true },

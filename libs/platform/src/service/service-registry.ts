@@ -5,7 +5,7 @@ export interface ServiceDescriptor {
   /** OpenStack's default port for the API. */
   defaultPort: number;
   portVariable: string;
-  catalog?: { type: string; name: string; path: string };
+  catalog?: { type: string; name: string; path: string; aliasTypes?: string[] };
 }
 
 export const SERVICE_REGISTRY: readonly ServiceDescriptor[] = [
@@ -31,7 +31,13 @@ export const SERVICE_REGISTRY: readonly ServiceDescriptor[] = [
     name: 'block-storage',
     defaultPort: 8776,
     portVariable: 'BLOCK_STORAGE_PORT',
-    catalog: { type: 'block-storage', name: 'cinderv3', path: '/v3/%(project_id)s' },
+    // openstackclient's `limits show` and gophercloud (Terraform) look Cinder up as volumev3 only.
+    catalog: {
+      type: 'block-storage',
+      name: 'cinderv3',
+      path: '/v3/%(project_id)s',
+      aliasTypes: ['volumev3'],
+    },
   },
   {
     name: 'object-storage',
@@ -62,4 +68,14 @@ export function catalogEntry(
 ): { type: string; name: string; public: string } | undefined {
   const catalog = serviceDescriptor(name).catalog;
   return catalog && { type: catalog.type, name: catalog.name, public: `${baseUrl}${catalog.path}` };
+}
+
+/** Every catalog entry of a service: its own type and the older types clients still look up. */
+export function catalogEntries(
+  name: string,
+  baseUrl: string,
+): { type: string; name: string; public: string }[] {
+  const entry = catalogEntry(name, baseUrl);
+  if (!entry) return [];
+  return [entry, ...(serviceDescriptor(name).catalog?.aliasTypes ?? []).map((type) => ({ ...entry, type }))];
 }

@@ -179,14 +179,15 @@ describe('FakeDriver', () => {
 
   it('answers INSTANCE_NOT_FOUND for an unknown instance', async () => {
     const unknown = randomUUID();
+    // One call at a time: a rejection created before it is awaited would go unhandled.
     for (const call of [
-      driver.getPowerState(unknown),
-      driver.powerOn(unknown),
-      driver.reboot(unknown, 'HARD'),
-      driver.getConsoleOutput(unknown),
-      driver.detachVolume(unknown, 'vol'),
+      () => driver.getPowerState(unknown),
+      () => driver.powerOn(unknown),
+      () => driver.reboot(unknown, 'HARD'),
+      () => driver.getConsoleOutput(unknown),
+      () => driver.detachVolume(unknown, 'vol'),
     ]) {
-      expect(await codeOf(call)).toBe('INSTANCE_NOT_FOUND');
+      expect(await codeOf(call())).toBe('INSTANCE_NOT_FOUND');
     }
   });
 

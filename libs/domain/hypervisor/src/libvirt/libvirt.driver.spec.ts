@@ -232,15 +232,16 @@ describe('LibvirtDriver against libvirtd (test:///default)', () => {
 
   it('answers INSTANCE_NOT_FOUND for an unknown instance', async () => {
     const unknown = randomUUID();
+    // One call at a time: a rejection created before it is awaited would go unhandled.
     for (const call of [
-      driver.getPowerState(unknown),
-      driver.powerOn(unknown),
-      driver.pause(unknown),
-      driver.reboot(unknown, 'SOFT'),
-      driver.getConsoleOutput(unknown),
-      driver.attachVolume(unknown, { path: '/dev/null', serial: 'v' }),
+      () => driver.getPowerState(unknown),
+      () => driver.powerOn(unknown),
+      () => driver.pause(unknown),
+      () => driver.reboot(unknown, 'SOFT'),
+      () => driver.getConsoleOutput(unknown),
+      () => driver.attachVolume(unknown, { path: '/dev/null', serial: 'v' }),
     ]) {
-      expect(await codeOf(call)).toBe('INSTANCE_NOT_FOUND');
+      expect(await codeOf(call())).toBe('INSTANCE_NOT_FOUND');
     }
   });
 

@@ -1,0 +1,171 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  BindPort,
+  CreatePort,
+  DeletePort,
+  ErrorCode,
+  GetNetwork,
+  GetPort,
+  NetworkInterfaceSpec,
+  PortRef,
+  UnbindPort,
+} from '@stratus/contracts';
+import { DomainError, RpcClient } from '@stratus/platform';
+import type { InstanceEntity, InstanceVif, RequestedNetwork } from './instance.entity';
+
+/** Neutron's bridge for a network when a binding does not name one: `brq` + 11 characters of its id. */
+function defaultBridge(networkId: string): string {
+  return `brq${networkId.slice(0, 11)}`;
+}
+
+function vifOf(
+  port: PortRef,
+  networkName: string,
+  createdByCompute: boolean,
+  tag: string | null,
+): InstanceVif {
+  const bridge = port.binding.vifDetails.bridge_name;
+  return {
+    portId: port.id,
+    networkId: port.networkId,
+    networkName,
+    macAddress: port.macAddress,
+    mtu: port.mtu,
+    createdByCompute,
+    tag,
+    bridge: typeof bridge === 'string' ? bridge : defaultBridge(port.networkId),
+    fixedIps: port.fixedIps.map((ip) => ({
+      subnetId: ip.subnetId,
+      address: ip.ipAddress,
+      version: ip.ipVersion,
+      cidr: ip.cidr,
+      gatewayIp: ip.gatewayIp,
+      dnsNameservers: ip.dnsNameservers,
+    })),
+  };
+}
+
+/** Ports for servers through the network service: created or claimed, bound to hosts, released. */
+@Injectable()
+export class NetworkAllocator {
+  private readonly logger = new Logger('Network');
+
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** One port per requested network; on any failure the ports made so far are deleted again. */
+  async allocate(instance: InstanceEntity, requested: RequestedNetwork[]): Promise<InstanceVif[]> {
+    const vifs: InstanceVif[] = [];
+    const names = new Map<string, string>(
+      requested.flatMap((r) =>
+        r.networkId && r.networkName !== undefined ? [[r.networkId, r.networkName]] : [],
+      ),
+    );
+    try {
+      for (const request of requested) {
+        if (request.portId) {
+          const port = await this.rpc.request(GetPort, { portId: request.portId });
+          vifs.push(
+            vifOf(
+              port,
+              await this.networkName(port.networkId, instance.projectId, names),
+              false,
+              request.tag ?? null,
+            ),
+          );
+          continue;
+        }
+        const port = await this.rpc.request(CreatePort, {
+          projectId: instance.projectId,
+          networkId: request.networkId!,
+          deviceId: instance.uuid,
+          deviceOwner: `compute:${instance.availabilityZone ?? 'nova'}`,
+          fixedIps: request.fixedIp ? [{ ipAddress: request.fixedIp }] : undefined,
+          securityGroups: instance.securityGroups,
+        });
+        vifs.push(
+          vifOf(
+            port,
+            await this.networkName(port.networkId, instance.projectId, names),
+            true,
+            request.tag ?? null,
+          ),
+        );
+      }
+    } catch (error) {
+      await this.release(vifs);
+      throw error;
+    }
+    return vifs;
+  }
+
+  /** Binds every port to the host, claiming the user's own ports for the server. */
+  async bind(instance: InstanceEntity, host: string): Promise<InstanceVif[]> {
+    const bound: InstanceVif[] = [];
+    for (const vif of instance.vifs) {
+      const port = await this.rpc.request(BindPort, {
+        portId: vif.portId,
+        hostId: host,
+        deviceId: instance.uuid,
+        deviceOwner: `compute:${instance.availabilityZone ?? 'nova'}`,
+      });
+      bound.push(vifOf(port, vif.networkName, vif.createdByCompute, vif.tag));
+    }
+    return bound;
+  }
+
+  /** Deletes the ports compute made and hands the user's ports back; a port already gone is fine. */
+  async release(vifs: InstanceVif[]): Promise<void> {
+    for (const vif of vifs) {
+      try {
+        if (vif.createdByCompute) await this.rpc.request(DeletePort, { portId: vif.portId });
+        else await this.rpc.request(UnbindPort, { portId: vif.portId, releaseDevice: true });
+      } catch (error) {
+        if (error instanceof DomainError && error.code === ErrorCode.NotFound) continue;
+        this.logger.warn(`could not release port ${vif.portId}: ${String(error)}`);
+      }
+    }
+  }
+
+  async unbind(vif: InstanceVif): Promise<void> {
+    await this.rpc.request(UnbindPort, { portId: vif.portId, releaseDevice: false });
+  }
+
+  interfaces(vifs: InstanceVif[]): NetworkInterfaceSpec[] {
+    return vifs.map((vif) => ({
+      portId: vif.portId,
+      networkId: vif.networkId,
+      macAddress: vif.macAddress,
+      bridge: vif.bridge,
+      mtu: vif.mtu,
+      fixedIps: vif.fixedIps.map((ip) => ({
+        ipAddress: ip.address,
+        cidr: ip.cidr,
+        gatewayIp: ip.gatewayIp,
+        ipVersion: ip.version,
+        dnsNameservers: ip.dnsNameservers,
+      })),
+    }));
+  }
+
+  async vifForPort(
+    portId: string,
+    projectId: string,
+    createdByCompute: boolean,
+    tag: string | null,
+  ): Promise<InstanceVif> {
+    const port = await this.rpc.request(GetPort, { portId });
+    return vifOf(port, await this.networkName(port.networkId, projectId, new Map()), createdByCompute, tag);
+  }
+
+  private async networkName(
+    networkId: string,
+    projectId: string,
+    cache: Map<string, string>,
+  ): Promise<string> {
+    const known = cache.get(networkId);
+    if (known !== undefined) return known;
+    const network = await this.rpc.request(GetNetwork, { networkId, projectId });
+    cache.set(networkId, network.name);
+    return network.name;
+  }
+}

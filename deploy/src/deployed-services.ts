@@ -1,0 +1,66 @@
+import { serviceDescriptor, ServiceDescriptor } from '@stratus/platform';
+
+/** api: OpenStack REST API behind the Ingress; worker: NATS only; agent: one per hypervisor host. */
+export type WorkloadKind = 'api' | 'worker' | 'agent';
+
+export interface ResourceSizes {
+  cpu: string;
+  memory: string;
+  cpuLimit: string;
+  memoryLimit: string;
+}
+
+export interface DeployedService {
+  descriptor: ServiceDescriptor;
+  kind: WorkloadKind;
+  /** Owns a MySQL schema: gets a database user, a password Secret and a migration Job. */
+  database: boolean;
+  resources: ResourceSizes;
+  /** Bigger request bodies than the Ingress's default 1m (image uploads). */
+  unlimitedBody?: boolean;
+  /** Other services' APIs it calls over HTTP, and the variable that holds each one's URL. */
+  calls?: { service: string; variable: string }[];
+}
+
+const API_SIZES: ResourceSizes = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '512Mi' };
+
+function deployed(name: string, settings: Omit<DeployedService, 'descriptor'>): DeployedService {
+  return { descriptor: serviceDescriptor(name), ...settings };
+}
+
+/**
+ * The services the manifests deploy, in the service registry's order. A service that lands adds
+ * one line here (block-storage and compute-api as `api` with a database, object-storage too with
+ * `unlimitedBody`) and `npm run deploy:manifests` writes its manifests.
+ */
+export const DEPLOYED_SERVICES: readonly DeployedService[] = [
+  deployed('identity', { kind: 'api', database: true, resources: API_SIZES }),
+  deployed('image', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
+  deployed('network', { kind: 'api', database: true, resources: API_SIZES }),
+  deployed('block-storage', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    unlimitedBody: true,
+    calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
+  }),
+  deployed('compute-api', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    calls: [
+      { service: 'image', variable: 'COMPUTE_IMAGE_URL' },
+      { service: 'network', variable: 'COMPUTE_NETWORK_URL' },
+    ],
+  }),
+  deployed('scheduler', {
+    kind: 'worker',
+    database: false,
+    resources: { cpu: '200m', memory: '256Mi', cpuLimit: '2', memoryLimit: '1Gi' },
+  }),
+  deployed('compute-agent', {
+    kind: 'agent',
+    database: false,
+    resources: { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+  }),
+];
