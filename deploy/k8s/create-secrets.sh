@@ -7,7 +7,7 @@ set -euo pipefail
 ns=${1:-stratus}
 nats_ns=${2:-nats}
 # The services with a database (deploy/src/deployed-services.ts).
-database_services=(identity image network block-storage compute-api)
+database_services=(identity image network block-storage object-storage compute-api)
 
 random() { openssl rand -hex 24; }
 exists() { kubectl -n "$1" get secret "$2" >/dev/null 2>&1; }

@@ -44,6 +44,7 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
     unlimitedBody: true,
     calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
   }),
+  deployed('object-storage', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
   deployed('compute-api', {
     kind: 'api',
     database: true,

@@ -22,22 +22,6 @@ export interface CatalogEntry {
 
 export type EndpointInterface = 'public' | 'internal' | 'admin';
 
-const PROJECT_PLACEHOLDER = /[$%]\((?:project_id|tenant_id)\)s/g;
-
-/**
- * Keystone fills `%(project_id)s` (or `$(project_id)s`, or tenant_id) in endpoint URLs with the
- * token's project, and leaves out endpoints that need a project when the token has none.
- */
-export function catalogForProject(catalog: CatalogEntry[], projectId: string | undefined): CatalogEntry[] {
-  return catalog.map((entry) => ({
-    ...entry,
-    endpoints: entry.endpoints.flatMap((endpoint) => {
-      if (!endpoint.url.match(PROJECT_PLACEHOLDER)) return [endpoint];
-      return projectId ? [{ ...endpoint, url: endpoint.url.replace(PROJECT_PLACEHOLDER, projectId) }] : [];
-    }),
-  }));
-}
-
 /**
  * Regions, services and endpoints, and the catalog built from them. The built catalog is cached
  * and dropped on any change here or on another replica (announced on the bus).
@@ -61,6 +45,22 @@ export class CatalogService implements OnModuleInit {
       throw error;
     });
     return this.cached;
+  }
+
+  /**
+   * The catalog a token carries: Keystone fills $(project_id)s / %(project_id)s (also tenant_id
+   * and user_id) in endpoint URLs, as Swift's /v1/AUTH_%(project_id)s needs, and leaves out the
+   * endpoints that need a value the token does not have.
+   */
+  async scopedCatalog(values: { project_id?: string; user_id: string }): Promise<CatalogEntry[]> {
+    const known: Record<string, string | undefined> = { ...values, tenant_id: values.project_id };
+    return (await this.catalog()).map((service) => ({
+      ...service,
+      endpoints: service.endpoints.flatMap((endpoint) => {
+        const url = substituteUrl(endpoint.url, known);
+        return url === undefined ? [] : [{ ...endpoint, url }];
+      }),
+    }));
   }
 
   private async build(): Promise<CatalogEntry[]> {
@@ -269,4 +269,14 @@ export class CatalogService implements OnModuleInit {
     await this.db.getRepository(EndpointEntity).delete({ id });
     this.changed();
   }
+}
+
+export function substituteUrl(url: string, values: Record<string, string | undefined>): string | undefined {
+  let missing = false;
+  const result = url.replace(/[$%]\((\w+)\)s/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : result;
 }

@@ -11,7 +11,7 @@ import {
 } from '@stratus/platform';
 import { randomBytes } from 'node:crypto';
 import { ApplicationCredentialsService } from '../application-credentials/application-credentials.service';
-import { CatalogEntry, catalogForProject, CatalogService } from '../catalog/catalog.service';
+import { CatalogEntry, CatalogService } from '../catalog/catalog.service';
 import type { IdentityConfig } from '../config/identity-config';
 import { IDENTITY_CONFIG } from '../identity.tokens';
 import { DomainEntity, ProjectEntity, UserEntity } from '../persistence/identity.entities';
@@ -274,7 +274,12 @@ export class TokensService {
     if (claims.system) body.system = { all: true };
     if (claims.projectId || claims.domainId || claims.system) {
       body.roles = claims.roles.map((r) => ({ id: r.id, name: r.name }));
-      if (withCatalog) body.catalog = catalogForProject(await this.catalogs.catalog(), claims.projectId);
+      if (withCatalog) {
+        body.catalog = await this.catalogs.scopedCatalog({
+          project_id: claims.projectId,
+          user_id: claims.userId,
+        });
+      }
     }
     if (claims.applicationCredentialId) {
       const credential = await this.applicationCredentials
@@ -289,11 +294,11 @@ export class TokensService {
     return body;
   }
 
-  async catalogFor(claims: TokenClaims): Promise<CatalogEntry[]> {
+  catalogFor(claims: TokenClaims): Promise<CatalogEntry[]> {
     if (!claims.projectId && !claims.domainId && !claims.system) {
       throw forbidden('A scoped token is required to list the catalog.');
     }
-    return catalogForProject(await this.catalogs.catalog(), claims.projectId);
+    return this.catalogs.scopedCatalog({ project_id: claims.projectId, user_id: claims.userId });
   }
 
   private userName(id: string) {

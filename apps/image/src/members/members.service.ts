@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '@stratus/platform';
 import { glanceErrors, nowSeconds } from '../common/glance-errors';
 import type { ImageConfig } from '../config/image-config';
 import { IMAGE_CONFIG } from '../image.tokens';
 import { Caller, imagePolicy } from '../images/image-policy';
 import { ImagesService } from '../images/images.service';
 import { ImageEntity, ImageMemberEntity } from '../persistence/image.entities';
-import { isUniqueViolation } from '@stratus/platform';
 import { MEMBER_STATUSES } from '../schemas/image-schemas';
 
 /**

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { badRequest, conflict, isUniqueViolation, notFound } from '@stratus/platform';
+import { badRequest, conflict, findForUpdate, isUniqueViolation, notFound } from '@stratus/platform';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Actor, owns } from '../common/actor';
-import { findForUpdate } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

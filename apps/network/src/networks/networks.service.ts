@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, isForeignKeyViolation, isUniqueViolation, notFound } from '@stratus/platform';
+import {
+  chunks,
+  conflict,
+  findForUpdate,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  notFound,
+} from '@stratus/platform';
 import { DataSource, EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns } from '../common/actor';
-import { chunks, findForUpdate } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

@@ -3,15 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { BindPortRequest, CreatePortRequest, PortChange, PortRef } from '@stratus/contracts';
 import {
   badRequest,
+  chunks,
   conflict,
   DomainError,
+  findForUpdate,
   isForeignKeyViolation,
   isUniqueViolation,
+  withTransientRetry,
 } from '@stratus/platform';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns, SERVICE_ACTOR } from '../common/actor';
-import { chunks, findForUpdate, withTransientRetry } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

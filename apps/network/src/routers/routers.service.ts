@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { badRequest, conflict, notFound } from '@stratus/platform';
+import { badRequest, conflict, findForUpdate, notFound } from '@stratus/platform';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { NetworkConfig } from '../config/network-config';
 import { Actor, owns, SERVICE_ACTOR } from '../common/actor';
-import { findForUpdate } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

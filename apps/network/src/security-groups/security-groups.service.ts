@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, isForeignKeyViolation, isUniqueViolation } from '@stratus/platform';
+import {
+  chunks,
+  conflict,
+  findForUpdate,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  withTransientRetry,
+} from '@stratus/platform';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../common/actor';
-import { chunks, findForUpdate, withTransientRetry } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

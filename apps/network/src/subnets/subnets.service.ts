@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { badRequest, conflict, isForeignKeyViolation } from '@stratus/platform';
+import { badRequest, conflict, findForUpdate, isForeignKeyViolation } from '@stratus/platform';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor, owns } from '../common/actor';
-import { findForUpdate } from '../common/database';
 import { newId, nowSeconds } from '../common/ids';
 import { applyFilters, fetchPage, ListRequest, ListSpec, ParamCounter } from '../common/list-query';
 import { checkRevision } from '../common/neutron-http';

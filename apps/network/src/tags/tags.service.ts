@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { chunks } from '../common/database';
+import { chunks } from '@stratus/platform';
 import { ResourceTagEntity } from '../persistence/network.entities';
 
 /** Tags of every taggable resource (standard-attr-tag), kept sorted as Neutron shows them. */

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { isTransientConflict } from '@stratus/platform';
+import { isTransientConflict } from './db-errors';
 
 /**
  * Reads a row and locks it until the transaction ends (SELECT ... FOR UPDATE), so a read-modify-write
