@@ -9,6 +9,7 @@ import type { ObjectDataStore } from './object-data-store';
 const INSERT = 'INSERT INTO swift_data_journal (data_key, node, created_at) VALUES (?, ?, ?)';
 const DELETE = 'DELETE FROM swift_data_journal WHERE data_key = ?';
 const BATCH = 500;
+const SWEEP_INTERVAL_MS = 3600_000;
 
 /** Journal statements are idempotent: one InnoDB gave up on (a deadlock with a batch beside it) runs again. */
 async function retried(work: () => Promise<unknown>, attempts = 8): Promise<void> {
@@ -71,6 +72,8 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger('DataJournal');
   private readonly node: string;
   private readonly settling = new Set<Promise<void>>();
+  private readonly staleSeconds: number;
+  private timer?: NodeJS.Timeout;
   private readonly reservations = new Batcher((keys) => {
     const now = Date.now() * 1000;
     return this.statement(
@@ -92,16 +95,39 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(OBJECT_STORAGE_CONFIG) config: ObjectStorageConfig,
   ) {
     this.node = config.OBJECT_STORAGE_NODE_ID;
+    this.staleSeconds = config.OBJECT_STORAGE_JOURNAL_STALE_SECONDS;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store.init();
+    await this.settleLeftovers('j.node = ?', [this.node]);
+    await this.sweepStale();
+    this.timer = setInterval(() => void this.sweepStale().catch(() => undefined), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.settling]);
+  }
+
+  /**
+   * Entries older than any write can take, whoever left them: a replica that is gone for good
+   * (a rescheduled pod has a new name) never settles its own, so any replica settles them.
+   */
+  sweepStale(): Promise<void> {
+    const before = (Date.now() - this.staleSeconds * 1000) * 1000;
+    return this.settleLeftovers('j.created_at < ?', [before]);
+  }
+
+  /** Resolves entries against the objects: a key an object names stays, any other is deleted. */
+  private async settleLeftovers(where: string, parameters: unknown[]): Promise<void> {
     let removed = 0;
     for (;;) {
       const entries: { data_key: string; named: number | string | null }[] = await this.dataSource.query(
         'SELECT j.data_key, (SELECT COUNT(*) FROM swift_object o WHERE o.data_key = j.data_key) AS named ' +
-          'FROM swift_data_journal j WHERE j.node = ? LIMIT 500',
-        [this.node],
+          `FROM swift_data_journal j WHERE ${where} LIMIT 500`,
+        parameters,
       );
       if (entries.length === 0) break;
       for (const entry of entries) {
@@ -113,10 +139,6 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     if (removed) this.logger.warn(`removed ${removed} unreferenced data file(s) an interrupted write left`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.settling]);
   }
 
   /** An autocommit write; on SQLite it waits for the transaction in progress rather than joining it. */
