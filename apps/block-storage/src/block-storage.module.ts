@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { PlatformModule } from '@stratus/platform';
+import { Database, PlatformModule } from '@stratus/platform';
 import { join } from 'node:path';
 import { AttachmentsController } from './attachments/attachments.controller';
 import { AttachmentsRpcController } from './attachments/attachments.rpc-controller';
@@ -8,7 +8,6 @@ import { FileVolumeDriver } from './backend/file-volume-driver';
 import { QemuImg } from './backend/qemu-img';
 import { BLOCK_STORAGE_CONFIG, QEMU_IMG, VOLUME_DRIVER } from './block-storage.tokens';
 import { CinderRequestMiddleware } from './common/cinder-http';
-import { Database } from './common/database';
 import type { BlockStorageConfig } from './config/block-storage-config';
 import { ImageTransfer } from './images/image-transfer';
 import { MessagesController } from './messages/messages.controller';

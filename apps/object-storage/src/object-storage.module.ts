@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@stratus/platform';
+import { Database, PlatformModule } from '@stratus/platform';
 import { join } from 'node:path';
 import { AccountHandler } from './accounts/account.handler';
 import { AccountsService } from './accounts/accounts.service';
@@ -54,6 +54,7 @@ export class ObjectStorageModule {
           provide: OBJECT_DATA_STORE,
           useFactory: () => new FilesystemDataStore(dataDir(config), config.OBJECT_STORAGE_NODE_ID),
         },
+        Database,
         DataJournal,
         SwiftAuthorizer,
         TempUrlService,

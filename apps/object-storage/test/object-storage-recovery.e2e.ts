@@ -126,22 +126,31 @@ describe('object storage across failures', () => {
     expect(head.headers.get('x-container-object-count')).toBe('41');
   });
 
-  it('removes data a crash left between its rename and its commit', async () => {
+  it("removes data a crash left between its rename and its commit, its own or a gone replica's", async () => {
     // What a process killed after renaming data into place, before the object row committed, leaves.
-    const key = `ee/ee/${randomBytes(16).toString('hex')}`;
-    mkdirSync(join(store, 'ee', 'ee'), { recursive: true });
-    writeFileSync(join(store, key), 'orphan');
+    const orphan = (prefix: string) => {
+      const key = `${prefix}/${prefix}/${randomBytes(16).toString('hex')}`;
+      mkdirSync(join(store, prefix, prefix), { recursive: true });
+      writeFileSync(join(store, key), 'orphan');
+      return key;
+    };
+    const mine = orphan('ee');
+    const gone = orphan('dd');
+    const recent = orphan('cc');
     const connection = await createConnection({ uri: cloud.env.baseEnv('object-storage').DATABASE_URL });
     try {
-      await connection.query('INSERT INTO swift_data_journal (data_key, node, created_at) VALUES (?, ?, ?)', [
-        key,
-        NODE,
-        Date.now() * 1000,
-      ]);
+      const insert = 'INSERT INTO swift_data_journal (data_key, node, created_at) VALUES (?, ?, ?)';
+      await connection.query(insert, [mine, NODE, Date.now() * 1000]);
+      // A replica that never came back, two days ago; and one still uploading, just now.
+      await connection.query(insert, [gone, 'gone-replica', (Date.now() - 2 * 86400_000) * 1000]);
+      await connection.query(insert, [recent, 'busy-replica', Date.now() * 1000]);
       await restart();
-      expect(files(store)).not.toContain(key);
-      const [rows] = await connection.query('SELECT COUNT(*) AS n FROM swift_data_journal');
-      expect((rows as { n: number }[])[0].n).toBe(0);
+      const left = files(store);
+      expect(left).not.toContain(mine);
+      expect(left).not.toContain(gone);
+      expect(left).toContain(recent);
+      const [rows] = await connection.query('SELECT data_key FROM swift_data_journal');
+      expect((rows as { data_key: string }[]).map((r) => r.data_key)).toEqual([recent]);
     } finally {
       await connection.end();
     }

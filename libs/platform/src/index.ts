@@ -17,6 +17,7 @@ export * from './bus/bus.service';
 export * from './bus/json-kv';
 export * from './bus/rpc.client';
 export * from './bus/namespaced-nats.server';
+export * from './database/database';
 export * from './database/database-options';
 export * from './database/db-errors';
 export * from './database/migration-generator';

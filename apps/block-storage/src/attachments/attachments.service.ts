@@ -7,11 +7,11 @@ import type {
 } from '@stratus/contracts';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Not } from 'typeorm';
+import { Database } from '@stratus/platform';
 import type { VolumeDriver } from '../backend/volume-driver';
 import { VOLUME_DRIVER } from '../block-storage.tokens';
 import { Actor, cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import { applyFilters, fetchPage, ListRequest, ListSpec, Page } from '../common/list-params';
 import { cinderTime, currentTime } from '../common/time';
 import { VolumeAttachmentEntity, VolumeEntity } from '../persistence/block-storage.entities';

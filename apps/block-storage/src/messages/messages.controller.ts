@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { Database } from '@stratus/platform';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import { Caller, CallerOf, RawQuery, v3Paths } from '../common/cinder-http';
 import { resourceLinks } from '../common/links';
 import { applyFilters, fetchPage, ListSpec, nextLinks, parseListRequest } from '../common/list-params';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LessThan } from 'typeorm';
+import { Database } from '@stratus/platform';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
-import { Database } from '../common/database';
 import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { MessageEntity } from '../persistence/block-storage.entities';

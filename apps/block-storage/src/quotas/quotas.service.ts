@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { Database } from '@stratus/platform';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {
   QuotaClassEntity,

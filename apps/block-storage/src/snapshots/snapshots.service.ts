@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
+import { Database } from '@stratus/platform';
 import { Actor, cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import { applyFilters, fetchPage, ListRequest, ListSpec, Page } from '../common/list-params';
 import { resourceLinks } from '../common/links';
 import { cinderTime, currentTime } from '../common/time';

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { Database } from '@stratus/platform';
 import type { VolumeDriver } from '../backend/volume-driver';
 import { BLOCK_STORAGE_CONFIG, VOLUME_DRIVER } from '../block-storage.tokens';
 import { cinderPolicy } from '../common/actor';
 import { cinderBoolean, parseValue } from '../common/cinder-body';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import { Caller, CallerOf, RawQuery, v3Paths } from '../common/cinder-http';
 import type { ListSpec } from '../common/list-params';
 import { cinderTime } from '../common/time';

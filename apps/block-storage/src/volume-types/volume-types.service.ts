@@ -4,8 +4,7 @@ import { Brackets, EntityManager, In } from 'typeorm';
 import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import type { Actor } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { isUniqueViolation } from '@stratus/platform';
-import { Database } from '../common/database';
+import { Database, isUniqueViolation } from '@stratus/platform';
 import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {

@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { BLOCK_STORAGE_VOLUME_STREAM, ImageRef, VolumeExtended } from '@stratus/contracts';
-import { BusService } from '@stratus/platform';
+import { BusService, Database } from '@stratus/platform';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { EntityManager, In } from 'typeorm';
@@ -20,7 +20,6 @@ import {
   VolumeFormat,
 } from '../backend/volume-driver';
 import { BLOCK_STORAGE_CONFIG, QEMU_IMG, VOLUME_DRIVER } from '../block-storage.tokens';
-import { Database } from '../common/database';
 import { currentTime } from '../common/time';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { ImageTransfer, ImageTransferError } from '../images/image-transfer';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not } from 'typeorm';
+import { Database } from '@stratus/platform';
 import type { Actor } from '../common/actor';
 import { cinderPolicy } from '../common/actor';
 import { cinderErrors } from '../common/cinder-errors';
-import { Database } from '../common/database';
 import { currentTime } from '../common/time';
 import {
   GlanceMetadataEntity,

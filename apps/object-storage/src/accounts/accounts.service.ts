@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Database } from '@stratus/platform';
 import { DataSource } from 'typeorm';
 import { ContainersService } from '../containers/containers.service';
-import { locked, writeTransaction } from '../persistence/locking';
+import { locked, WRITE_RETRY } from '../persistence/locking';
 import { AccountEntity } from '../persistence/object-storage.entities';
 import { applyUpdates, checkMetadataTotals, Metadata, parseMetadata } from '../swift/metadata';
 import { nextTimestamp } from '../swift/timestamps';
@@ -20,6 +21,7 @@ export interface AccountState {
 export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly containers: ContainersService,
   ) {}
 
@@ -39,7 +41,7 @@ export class AccountsService {
   }
 
   async updateMetadata(account: string, updates: Record<string, string | null>): Promise<void> {
-    await writeTransaction(this.dataSource, async (manager) => {
+    await this.db.transaction(async (manager) => {
       const now = nextTimestamp();
       await this.containers.ensureAccount(manager, account, now);
       const row = await locked(
@@ -52,6 +54,6 @@ export class AccountsService {
       row.metadata = JSON.stringify(merged);
       row.updatedAt = now;
       await manager.save(row);
-    });
+    }, WRITE_RETRY);
   }
 }

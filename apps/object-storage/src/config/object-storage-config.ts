@@ -23,6 +23,11 @@ export const objectStorageConfigSchema = platformConfigSchema.extend({
    * with the filesystem store, a shared filesystem) need one name each.
    */
   OBJECT_STORAGE_NODE_ID: z.string().min(1).max(255).default(hostname()),
+  /**
+   * Journal entries older than this (seconds) are settled by any replica, at start and hourly:
+   * longer than any upload takes, so they can only be left by a process that is gone.
+   */
+  OBJECT_STORAGE_JOURNAL_STALE_SECONDS: z.coerce.number().int().positive().default(86400),
   /** Swift's max_file_size: the largest single object (5 GiB + 2 bytes, as Swift ships). */
   OBJECT_STORAGE_MAX_FILE_SIZE: z.coerce.number().int().positive().default(5368709122),
   /** keystoneauth's operator_roles: these roles on a project own its account. */

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isForeignKeyViolation } from '@stratus/platform';
+import { Database, isForeignKeyViolation } from '@stratus/platform';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { KeyRange } from '../listing/listing-query';
 import { nameKey } from '../listing/name-key';
-import { locked, writeTransaction } from '../persistence/locking';
+import { locked, WRITE_RETRY } from '../persistence/locking';
 import { CONTAINER_COLUMNS, containerFromRow } from '../persistence/rows';
 import type { ObjectStorageConfig } from '../config/object-storage-config';
 import { OBJECT_STORAGE_CONFIG } from '../object-storage.tokens';
@@ -46,6 +46,7 @@ export class ContainersService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     @Inject(OBJECT_STORAGE_CONFIG) config: ObjectStorageConfig,
   ) {
     this.ttlMs = config.OBJECT_STORAGE_CONTAINER_CACHE_SECONDS * 1000;
@@ -105,7 +106,7 @@ export class ContainersService {
     fields: (existing: ContainerEntity | null) => ContainerFields,
   ): Promise<{ created: boolean; container: ContainerEntity }> {
     this.cache.delete(`${account}/${name}`);
-    return writeTransaction(this.dataSource, async (manager) => {
+    return this.db.transaction(async (manager) => {
       const now = nextTimestamp();
       await this.ensureAccount(manager, account, now);
       const existing = await locked(
@@ -140,13 +141,13 @@ export class ContainersService {
         })),
       );
       return { created: true, container };
-    });
+    }, WRITE_RETRY);
   }
 
   /** Applies a POST's changes to the container as it is now (not as the caller last read it). */
   async update(container: ContainerEntity, change: (current: ContainerEntity) => Partial<ContainerFields>) {
     this.forget(container.id);
-    return writeTransaction(this.dataSource, async (manager) => {
+    return this.db.transaction(async (manager) => {
       const current = await locked(
         manager,
         manager.getRepository(ContainerEntity).createQueryBuilder('c').where({ id: container.id }),
@@ -156,7 +157,7 @@ export class ContainersService {
       Object.assign(current, change(current), { updatedAt: nextTimestamp() });
       await manager.save(current);
       return current;
-    });
+    }, WRITE_RETRY);
   }
 
   /**
@@ -166,7 +167,9 @@ export class ContainersService {
   async delete(container: ContainerEntity): Promise<void> {
     this.forget(container.id);
     try {
-      const result = await this.dataSource.getRepository(ContainerEntity).delete({ id: container.id });
+      const result = await this.db.write(() =>
+        this.dataSource.getRepository(ContainerEntity).delete({ id: container.id }),
+      );
       if (!result.affected) throw swiftError(404);
     } catch (error) {
       if (isForeignKeyViolation(error)) throw swiftError(409);

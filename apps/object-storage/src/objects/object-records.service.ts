@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isForeignKeyViolation, isUniqueViolation } from '@stratus/platform';
+import { Database, isForeignKeyViolation, isUniqueViolation } from '@stratus/platform';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ContainersService } from '../containers/containers.service';
 import type { KeyRange } from '../listing/listing-query';
 import { nameKey } from '../listing/name-key';
-import { RetryableWrite, writeTransaction } from '../persistence/locking';
+import { RetryableWrite, WRITE_RETRY } from '../persistence/locking';
 import { ContainerEntity, ObjectEntity } from '../persistence/object-storage.entities';
 import { lockClause, OBJECT_COLUMNS, objectFromRow, objectValues } from '../persistence/rows';
 import { DataJournal } from '../store/data-journal.service';
@@ -37,6 +37,7 @@ export type ObjectRecord = Omit<ObjectEntity, 'containerId' | 'nameKey'>;
 export class ObjectRecordsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly containers: ContainersService,
     private readonly journal: DataJournal,
   ) {}
@@ -99,7 +100,7 @@ export class ObjectRecordsService {
     });
     let replaced: ObjectEntity | null;
     try {
-      replaced = await writeTransaction(this.dataSource, async (manager) => {
+      replaced = await this.db.transaction(async (manager) => {
         // Most uploads are new names: try the insert first, and lock the row only if it exists.
         if (await this.tryInsert(manager, row)) {
           await this.containers.addStats(manager, row.containerId, 1, listedBytes(row));
@@ -114,7 +115,7 @@ export class ObjectRecordsService {
         await this.journal.release(manager, existing.dataKey);
         await this.containers.addStats(manager, row.containerId, 0, listedBytes(row) - listedBytes(existing));
         return existing;
-      });
+      }, WRITE_RETRY);
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         this.containers.forget(container.id);
@@ -149,14 +150,14 @@ export class ObjectRecordsService {
   ): Promise<ObjectEntity | null> {
     const key = nameKey(name);
     if (!(await this.find(container.id, name))) return null;
-    const removed = await writeTransaction(this.dataSource, async (manager) => {
+    const removed = await this.db.transaction(async (manager) => {
       const existing = await this.findForUpdate(manager, container.id, key);
       if (!existing || (timestamp !== undefined && existing.timestamp !== timestamp)) return null;
       await manager.query(DELETE_OBJECT, [container.id, key]);
       await this.journal.release(manager, existing.dataKey);
       await this.containers.addStats(manager, container.id, -1, -listedBytes(existing));
       return existing;
-    });
+    }, WRITE_RETRY);
     if (removed) await this.journal.discard(removed.dataKey);
     return removed;
   }
@@ -167,9 +168,11 @@ export class ObjectRecordsService {
     name: string,
     changes: Pick<ObjectEntity, 'metadata' | 'headers' | 'contentType' | 'deleteAt' | 'timestamp'>,
   ): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ObjectEntity)
-      .update({ containerId: container.id, nameKey: nameKey(name) }, changes);
+    const result = await this.db.write(() =>
+      this.dataSource
+        .getRepository(ObjectEntity)
+        .update({ containerId: container.id, nameKey: nameKey(name) }, changes),
+    );
     return (result.affected ?? 0) > 0;
   }
 

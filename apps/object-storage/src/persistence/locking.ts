@@ -1,5 +1,5 @@
-import { isTransientConflict, isUniqueViolation } from '@stratus/platform';
-import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { isUniqueViolation, TransactionOptions } from '@stratus/platform';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
  * Row locks for MySQL/MariaDB (SELECT ... FOR UPDATE or LOCK IN SHARE MODE); SQLite serialises
@@ -17,22 +17,10 @@ export function locked<T extends ObjectLiteral>(
 export class RetryableWrite extends Error {}
 
 /**
- * A write transaction, run again when the database gave it up (deadlock, lock wait) or when a
- * concurrent write of the same name won a race (the next attempt sees that row).
+ * Object storage's write transactions run again, besides on deadlocks, when a concurrent write of
+ * the same name won a race: the next attempt sees that row.
  */
-export async function writeTransaction<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-  attempts = 10,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await dataSource.transaction(work);
-    } catch (error) {
-      const retry = isTransientConflict(error) || isUniqueViolation(error) || error instanceof RetryableWrite;
-      if (attempt >= attempts || !retry) throw error;
-      // A little jitter, so the transactions that collided do not collide again in step.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-    }
-  }
-}
+export const WRITE_RETRY: TransactionOptions = {
+  attempts: 10,
+  retryable: (error) => isUniqueViolation(error) || error instanceof RetryableWrite,
+};

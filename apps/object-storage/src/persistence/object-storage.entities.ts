@@ -175,6 +175,7 @@ export class ObjectEntity {
  */
 @Entity('swift_data_journal')
 @Index('ix_swift_data_journal_node', ['node'])
+@Index('ix_swift_data_journal_created_at', ['createdAt'])
 export class DataJournalEntity {
   @PrimaryColumn({ name: 'data_key', type: 'varchar', length: 64 })
   dataKey: string;

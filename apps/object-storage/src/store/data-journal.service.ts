@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isTransientConflict } from '@stratus/platform';
+import { Database, isTransientConflict } from '@stratus/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ObjectStorageConfig } from '../config/object-storage-config';
 import { OBJECT_DATA_STORE, OBJECT_STORAGE_CONFIG } from '../object-storage.tokens';
@@ -9,6 +9,7 @@ import type { ObjectDataStore } from './object-data-store';
 const INSERT = 'INSERT INTO swift_data_journal (data_key, node, created_at) VALUES (?, ?, ?)';
 const DELETE = 'DELETE FROM swift_data_journal WHERE data_key = ?';
 const BATCH = 500;
+const SWEEP_INTERVAL_MS = 3600_000;
 
 /** Journal statements are idempotent: one InnoDB gave up on (a deadlock with a batch beside it) runs again. */
 async function retried(work: () => Promise<unknown>, attempts = 8): Promise<void> {
@@ -71,15 +72,17 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger('DataJournal');
   private readonly node: string;
   private readonly settling = new Set<Promise<void>>();
+  private readonly staleSeconds: number;
+  private timer?: NodeJS.Timeout;
   private readonly reservations = new Batcher((keys) => {
     const now = Date.now() * 1000;
-    return this.dataSource.query(
+    return this.statement(
       `INSERT INTO swift_data_journal (data_key, node, created_at) VALUES ${keys.map(() => '(?, ?, ?)').join(', ')}`,
       keys.flatMap((key) => [key, this.node, now]),
     );
   });
   private readonly settlements = new Batcher((keys) =>
-    this.dataSource.query(
+    this.statement(
       `DELETE FROM swift_data_journal WHERE data_key IN (${keys.map(() => '?').join(', ')})`,
       keys,
     ),
@@ -87,20 +90,44 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     @Inject(OBJECT_DATA_STORE) private readonly store: ObjectDataStore,
     @Inject(OBJECT_STORAGE_CONFIG) config: ObjectStorageConfig,
   ) {
     this.node = config.OBJECT_STORAGE_NODE_ID;
+    this.staleSeconds = config.OBJECT_STORAGE_JOURNAL_STALE_SECONDS;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store.init();
+    await this.settleLeftovers('j.node = ?', [this.node]);
+    await this.sweepStale();
+    this.timer = setInterval(() => void this.sweepStale().catch(() => undefined), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.settling]);
+  }
+
+  /**
+   * Entries older than any write can take, whoever left them: a replica that is gone for good
+   * (a rescheduled pod has a new name) never settles its own, so any replica settles them.
+   */
+  sweepStale(): Promise<void> {
+    const before = (Date.now() - this.staleSeconds * 1000) * 1000;
+    return this.settleLeftovers('j.created_at < ?', [before]);
+  }
+
+  /** Resolves entries against the objects: a key an object names stays, any other is deleted. */
+  private async settleLeftovers(where: string, parameters: unknown[]): Promise<void> {
     let removed = 0;
     for (;;) {
       const entries: { data_key: string; named: number | string | null }[] = await this.dataSource.query(
         'SELECT j.data_key, (SELECT COUNT(*) FROM swift_object o WHERE o.data_key = j.data_key) AS named ' +
-          'FROM swift_data_journal j WHERE j.node = ? LIMIT 500',
-        [this.node],
+          `FROM swift_data_journal j WHERE ${where} LIMIT 500`,
+        parameters,
       );
       if (entries.length === 0) break;
       for (const entry of entries) {
@@ -108,14 +135,15 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
           await this.store.delete(entry.data_key);
           removed += 1;
         }
-        await this.dataSource.query(DELETE, [entry.data_key]);
+        await this.statement(DELETE, [entry.data_key]);
       }
     }
     if (removed) this.logger.warn(`removed ${removed} unreferenced data file(s) an interrupted write left`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.settling]);
+  /** An autocommit write; on SQLite it waits for the transaction in progress rather than joining it. */
+  private statement(sql: string, parameters: unknown[]): Promise<unknown> {
+    return this.db.write(() => this.dataSource.query(sql, parameters));
   }
 
   /** Before new data lands under its key. */
@@ -146,7 +174,7 @@ export class DataJournal implements OnApplicationBootstrap, OnApplicationShutdow
   async discard(dataKey: string): Promise<void> {
     try {
       await this.store.delete(dataKey);
-      await this.dataSource.query(DELETE, [dataKey]);
+      await this.statement(DELETE, [dataKey]);
     } catch (error) {
       this.logger.error(`data ${dataKey} left for the next start: ${String(error)}`);
     }

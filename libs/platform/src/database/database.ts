@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isTransientConflict } from '@stratus/platform';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { isTransientConflict } from './db-errors';
+
+export interface TransactionOptions {
+  /** Tries in all, the first included. */
+  attempts?: number;
+  /** Errors besides deadlocks and lock waits after which the whole transaction runs again. */
+  retryable?: (error: unknown) => boolean;
+}
 
 /**
  * Transactions that hold on MySQL with several replicas and on the embedded SQLite alike. SQLite
@@ -21,9 +28,17 @@ export class Database {
     return this.dataSource.manager;
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.withRetry(() => this.dataSource.transaction(work));
-    const run = this.queue.then(() => this.dataSource.transaction(work));
+  transaction<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.withRetry(() => this.write(() => this.dataSource.transaction(work)), options);
+  }
+
+  /**
+   * A write outside any transaction (an autocommit statement). On SQLite it waits for the
+   * transaction in progress, which would otherwise take it in and could roll it back.
+   */
+  write<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return work();
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -39,12 +54,16 @@ export class Database {
     return qb.getOne();
   }
 
-  private async withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  private async withRetry<T>(work: () => Promise<T>, options: TransactionOptions): Promise<T> {
+    const attempts = options.attempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
-        if (attempt >= attempts || !isTransientConflict(error)) throw error;
+        const retry = isTransientConflict(error) || (options.retryable?.(error) ?? false);
+        if (attempt >= attempts || !retry) throw error;
+        // A little jitter, so transactions that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }
