@@ -1,8 +1,15 @@
 import { SERVICE_REGISTRY } from '@stratus/platform';
-import { CliCredentials, freePorts, jsonOf, openstack, openstackSdk } from '@stratus/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import {
+  CliCredentials,
+  expectEventually,
+  freePorts,
+  jsonOf,
+  openstack,
+  openstackSdk,
+} from '@stratus/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +30,15 @@ function credentialsFrom(openrc: string): CliCredentials {
     password: vars.OS_PASSWORD,
     projectName: vars.OS_PROJECT_NAME,
   };
+}
+
+function hostHas(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('npm start (the local cloud)', () => {
@@ -121,6 +137,45 @@ print("deleted")
 `,
     );
     expect(booted.trim().split('\n')).toEqual(['ACTIVE', 'deleted']);
+
+    // libvirtd answers here (tools/libvirt/start-libvirtd.sh), so that server was a real TCG guest:
+    // its console shows the tiny guest booting, and deleting it leaves no domain, disk or tap.
+    expect(existsSync('/run/libvirt/libvirt-sock')).toBe(true);
+    const [created] = await openstack(demo, [
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--flavor',
+        'm1.tiny',
+        '--network',
+        'private',
+        '--wait',
+        'guest',
+        '-f',
+        'json',
+      ],
+    ]);
+    const server = jsonOf<{ id: string; status: string }>(created);
+    expect(server.status).toBe('ACTIVE');
+    await expectEventually(
+      async () => {
+        const [log] = await openstack(demo, [['console', 'log', 'show', server.id]]);
+        expect(log.stdout).toContain('TINY-GUEST-MARKER');
+      },
+      { timeoutMs: 120_000, intervalMs: 2000 },
+    );
+    const [ports] = await openstack(demo, [['port', 'list', '--server', server.id, '-f', 'json']]);
+    const tap = `tap${jsonOf<{ ID: string }[]>(ports)[0].ID.slice(0, 11)}`;
+    expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(true);
+    const [deleted] = await openstack(demo, [['server', 'delete', '--wait', server.id]]);
+    expect(deleted.rc).toBe(0);
+    expect(hostHas('virsh', ['-c', 'qemu:///system', 'dominfo', server.id])).toBe(false);
+    expect(readdirSync(env.COMPUTE_AGENT_INSTANCES_DIR, { recursive: true }).join('\n')).not.toContain(
+      server.id,
+    );
+    expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(false);
     expect(await stopCloud(first.child)).toBe(0);
 
     const second = await startCloud();
