@@ -25,6 +25,7 @@ import { QuotasService } from './quotas/quotas.service';
 import { SecurityGroupsProxyController } from './security-groups/security-groups-proxy.controller';
 import { ServerGroupsController } from './server-groups/server-groups.controller';
 import { ServerGroupsService } from './server-groups/server-groups.service';
+import { BlockDevicesService } from './servers/block-devices.service';
 import { BuildService } from './servers/build.service';
 import { InstanceActionsService } from './servers/instance-actions.service';
 import { InstanceEventsConsumer } from './servers/instance-events.consumer';
@@ -98,6 +99,7 @@ export class ComputeApiModule implements NestModule {
         InstanceStore,
         InstanceActionsService,
         NetworkAllocator,
+        BlockDevicesService,
         BuildService,
         ServerOperationsService,
         ServerSnapshotsService,

@@ -35,6 +35,7 @@ describe('servers end to end with the scheduler and a fake compute agent', () =>
         COMPUTE_AGENT_HEARTBEAT_SECONDS: '1',
       },
       'compute-api': { COMPUTE_IMAGE_URL: urls.image, COMPUTE_NETWORK_URL: urls.network },
+      'block-storage': { BLOCK_STORAGE_IMAGE_URL: urls.image },
     }));
     api = cloud.service('compute-api').url;
     const dir = mkdtempSync(join(tmpdir(), 'stratus-image-'));
@@ -610,6 +611,122 @@ print("deleted")
     await expectGone(demo, id);
   });
 
+  it('boots from volumes: one made from the image, an existing one, and blank ones deleted on termination', async () => {
+    const fromImage = await boot(demo, 'bfv-image', '--boot-from-volume', '1');
+    const [bootable] = await openstack(demo, [
+      ['volume', 'create', '--image', 'test_image', '--size', '1', '--bootable', 'boot-vol', '-f', 'json'],
+    ]);
+    const bootVolume = jsonOf<{ id: string }>(bootable).id;
+    await expectEventually(async () => {
+      const [shown] = await openstack(demo, [['volume', 'show', bootVolume, '-f', 'json']]);
+      expect(jsonOf<{ status: string }>(shown).status).toBe('available');
+    });
+    const [created] = await openstack(demo, [
+      [
+        'server',
+        'create',
+        '--volume',
+        bootVolume,
+        '--block-device',
+        'source_type=blank,destination_type=volume,volume_size=1,delete_on_termination=true',
+        '--flavor',
+        'small',
+        '--network',
+        'private',
+        'bfv-volume',
+        '-f',
+        'json',
+      ],
+    ]);
+    const fromVolume = await expectServer(demo, jsonOf<Server>(created).id, 'ACTIVE');
+
+    const [shownImage, shownVolume, rootAttachments, volumes, detachRoot, snapshot] = await openstack(demo, [
+      ['server', 'show', fromImage.id, '-f', 'json'],
+      ['server', 'show', fromVolume.id, '-f', 'json'],
+      ['server', 'volume', 'list', fromVolume.id, '-f', 'json'],
+      ['volume', 'list', '--long', '-f', 'json'],
+      ['server', 'remove', 'volume', fromVolume.id, bootVolume],
+      ['server', 'image', 'create', '--name', 'bfv-snap', fromVolume.id],
+    ]);
+    const imageServer = jsonOf<{ image: string; volumes_attached: { id: string }[] }>(shownImage);
+    expect(imageServer.image).toMatch(/booted from volume/);
+    const [{ id: rootVolume }] = imageServer.volumes_attached;
+    const attached = jsonOf<{ 'Volume ID': string; Device: string }[]>(rootAttachments);
+    expect(attached.map((a) => a.Device).sort()).toEqual(['/dev/vda', '/dev/vdb']);
+    expect(attached.find((a) => a.Device === '/dev/vda')!['Volume ID']).toBe(bootVolume);
+    const blank = attached.find((a) => a.Device === '/dev/vdb')!['Volume ID'];
+    expect(jsonOf<{ volumes_attached: { id: string }[] }>(shownVolume).volumes_attached).toEqual(
+      expect.arrayContaining([{ id: bootVolume }, { id: blank }]),
+    );
+    const listed = jsonOf<{ ID: string; Status: string; Bootable: string }[]>(volumes);
+    expect(listed.find((v) => v.ID === rootVolume)).toMatchObject({ Status: 'in-use', Bootable: 'true' });
+    expect(listed.find((v) => v.ID === bootVolume)).toMatchObject({ Status: 'in-use' });
+    expect(listed.find((v) => v.ID === blank)).toMatchObject({ Status: 'in-use' });
+    expect(detachRoot.rc).not.toBe(0);
+    expect(detachRoot.stderr).toMatch(/Cannot detach a root device volume/);
+    expect(snapshot.rc).not.toBe(0);
+
+    ok((await openstack(demo, [['server', 'delete', fromImage.id, fromVolume.id]]))[0]);
+    await expectGone(demo, fromImage.id);
+    await expectGone(demo, fromVolume.id);
+    await expectEventually(async () => {
+      const [after] = await openstack(demo, [['volume', 'list', '-f', 'json']]);
+      const statuses = new Map(jsonOf<{ ID: string; Status: string }[]>(after).map((v) => [v.ID, v.Status]));
+      expect(statuses.get(rootVolume)).toBe('available');
+      expect(statuses.get(bootVolume)).toBe('available');
+      expect(statuses.has(blank)).toBe(false);
+    });
+    ok((await openstack(demo, [['volume', 'delete', rootVolume, bootVolume]]))[0]);
+  });
+
+  it("refuses boot volumes that are not the caller's, not there or not described well, with 400", async () => {
+    const other = await cloud.createProjectUser('bfv-other');
+    const [created] = await openstack(other, [
+      ['volume', 'create', '--size', '1', 'private-vol', '-f', 'json'],
+    ]);
+    const foreign = jsonOf<{ id: string }>(created).id;
+    const token = await cloud.token(demo);
+    const [shownImage] = await openstack(demo, [['image', 'show', 'test_image', '-f', 'json']]);
+    const imageId = jsonOf<{ id: string }>(shownImage).id;
+    const attempt = async (mapping: Record<string, unknown>) => {
+      const response = await fetch(`${api}/v2.1/servers`, {
+        method: 'POST',
+        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          server: { name: 'bad-bfv', flavorRef: '1', networks: [], block_device_mapping_v2: [mapping] },
+        }),
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { badRequest?: { message: string } },
+      };
+    };
+    const foreignBoot = await attempt({
+      source_type: 'volume',
+      destination_type: 'volume',
+      boot_index: 0,
+      uuid: foreign,
+    });
+    expect(foreignBoot.status).toBe(400);
+    expect(foreignBoot.body.badRequest!.message).toContain(`failed to get volume ${foreign}`);
+    expect(
+      (await attempt({ source_type: 'image', destination_type: 'volume', boot_index: 0, uuid: imageId }))
+        .status,
+    ).toBe(400);
+    expect((await attempt({ source_type: 'volume', destination_type: 'volume', boot_index: 0 })).status).toBe(
+      400,
+    );
+    expect(
+      (await attempt({ source_type: 'blank', destination_type: 'volume', boot_index: 0, volume_size: 1 }))
+        .status,
+    ).toBe(400);
+    expect((await attempt({ source_type: 'disk', destination_type: 'volume', boot_index: 0 })).status).toBe(
+      400,
+    );
+    const [still] = await openstack(other, [['volume', 'show', foreign, '-f', 'json']]);
+    expect(jsonOf<{ status: string }>(still).status).toBe('available');
+  });
+
   it('snapshots a server into the image service', async () => {
     const { id } = await boot(demo, 'snap-source');
     const [created, shown] = await openstack(demo, [
@@ -659,7 +776,9 @@ print("deleted")
       async () => {
         const response = await fetch(`${api}/v2.1/servers/${id}`, { headers: { 'X-Auth-Token': token } });
         const { server } = (await response.json()) as { server: Server };
-        expect(server.status).toBe(status);
+        if (server.status !== status) {
+          throw new Error(`server ${id} is ${server.status}, not ${status}: ${JSON.stringify(server.fault)}`);
+        }
         return server;
       },
       { timeoutMs: 20_000, intervalMs: 100 },

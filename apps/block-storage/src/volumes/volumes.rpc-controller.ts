@@ -13,7 +13,7 @@ const getSchema = z.object({ volumeId: z.string(), context: contextSchema });
 
 const createSchema = z.object({
   context: contextSchema,
-  size: z.number().int().min(1).max(2147483647),
+  size: z.number().int().min(1).max(2147483647).optional(),
   name: z.string().max(255).optional(),
   description: z.string().max(255).optional(),
   imageId: z.string().max(255).optional(),

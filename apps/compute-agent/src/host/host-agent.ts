@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
+  AttachedVolumeSpec,
   AttachVolumeToInstance,
   BuildInstance,
   BuildInstanceRequest,
@@ -16,7 +17,7 @@ import {
   SnapshotInstanceRequest,
 } from '@stratus/contracts';
 import { BusService, DomainError, JsonKv } from '@stratus/platform';
-import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState } from '@stratus/hypervisor';
+import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState, VolumeSpec } from '@stratus/hypervisor';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config';
@@ -24,6 +25,11 @@ import { snapshotDisk, uploadImageData } from '../images/disk-snapshot';
 import { ImageCache } from '../images/image-cache';
 import { ensureBridge, tapName } from './bridges';
 import { vmStateOf } from './vm-state';
+
+/** A volume's disk: its id is the serial the guest finds it by. */
+function volumeSpec(volume: AttachedVolumeSpec): VolumeSpec {
+  return { path: volume.path, serial: volume.volumeId, format: volume.format, readOnly: volume.readOnly };
+}
 
 const EVENT_FOR_ACTION: Record<PowerAction, string> = {
   'reboot-soft': 'rebooting',
@@ -76,14 +82,7 @@ export class HostAgent {
     });
     this.bus.serve(SnapshotInstance(this.host), (request) => this.snapshot(request));
     this.bus.serve(AttachVolumeToInstance(this.host), async (request) => ({
-      device: await this.guard(() =>
-        this.driver.attachVolume(request.uuid, {
-          path: request.path,
-          serial: request.volumeId,
-          format: request.format,
-          readOnly: request.readOnly,
-        }),
-      ),
+      device: await this.guard(() => this.driver.attachVolume(request.uuid, volumeSpec(request))),
     }));
     this.bus.serve(DetachVolumeFromInstance(this.host), async (request) => {
       await this.guard(() => this.driver.detachVolume(request.uuid, request.volumeId));
@@ -169,7 +168,14 @@ export class HostAgent {
         name: request.name,
         vcpus: request.flavor.vcpus,
         memoryMb: request.flavor.memoryMb,
-        rootDisk: { path: join(folder, 'disk'), format: 'qcow2', sizeGb: request.flavor.rootGb || undefined },
+        rootDisk: request.rootVolume
+          ? {
+              path: request.rootVolume.path,
+              format: request.rootVolume.format,
+              serial: request.rootVolume.volumeId,
+            }
+          : { path: join(folder, 'disk'), format: 'qcow2', sizeGb: request.flavor.rootGb || undefined },
+        volumes: (request.volumes ?? []).map(volumeSpec),
         nics: request.networks.map((nic) => ({
           mac: nic.macAddress,
           bridge: nic.bridge,
@@ -203,7 +209,7 @@ export class HostAgent {
   /** Caches the images (root disk, and a kernel and ramdisk for direct boot) and creates the bridges. */
   private async prepareHostResources(request: BuildInstanceRequest, spec: InstanceSpec): Promise<void> {
     const images = this.images!;
-    if (request.image) {
+    if (request.image && !request.rootVolume) {
       spec.rootDisk.backingFile = await images.fetch(request.image, request.authToken);
       spec.rootDisk.backingFormat = request.image.diskFormat === 'raw' ? 'raw' : 'qcow2';
     }

@@ -15,6 +15,7 @@ import { COMPUTE_CONFIG } from '../compute-api.tokens';
 import type { ComputeApiConfig } from '../config/compute-api-config';
 import { HostsService } from '../hosts/hosts.service';
 import { ServerGroupEntity } from '../server-groups/server-group.entity';
+import { BlockDevicesService } from './block-devices.service';
 import { InstanceActionsService } from './instance-actions.service';
 import {
   faultFromError,
@@ -23,7 +24,13 @@ import {
   noValidHostFault,
   retriesExhaustedFault,
 } from './instance-faults';
-import type { InstanceEntity, InstanceFlavor, RequestedNetwork } from './instance.entity';
+import {
+  blockDevicesOf,
+  InstanceEntity,
+  InstanceFlavor,
+  RequestedNetwork,
+  rootVolumeOf,
+} from './instance.entity';
 import { InstanceStore } from './instance.store';
 import { KeyedMutex } from './keyed-mutex';
 import { NetworkAllocator } from './network-allocator';
@@ -61,6 +68,7 @@ export class BuildService {
     private readonly actions: InstanceActionsService,
     private readonly network: NetworkAllocator,
     private readonly hosts: HostsService,
+    private readonly blockDevices: BlockDevicesService,
     private readonly rpc: RpcClient,
     @Inject(COMPUTE_CONFIG) private readonly config: ComputeApiConfig,
   ) {}
@@ -149,13 +157,26 @@ export class BuildService {
       return;
     }
     Object.assign(instance, change);
+    const onHost = { pendingOperation: 'build' as const, host: choice.host };
     try {
       const vifs = await this.network.bind(instance, choice.host);
-      const spawning = { vifs, taskState: TaskState.SPAWNING };
-      if (!(await this.store.transition(uuid, { pendingOperation: 'build', host: choice.host }, spawning)))
-        return;
-      Object.assign(instance, spawning);
       await this.actions.startEvent(uuid, BUILD_ACTION, BUILD_EVENT, choice.host);
+      if (blockDevicesOf(instance).length > 0) {
+        const mapping = { vifs, taskState: TaskState.BLOCK_DEVICE_MAPPING };
+        if (!(await this.store.transition(uuid, onHost, mapping))) return;
+        Object.assign(instance, mapping);
+        try {
+          await this.blockDevices.connect(instance, choice.host);
+        } catch (error) {
+          // Volumes are no better on another host: a missing snapshot or a full quota stays so.
+          this.logger.warn(`volumes of ${uuid} not ready on ${choice.host}: ${String(error)}`);
+          await this.attemptFailed(uuid, choice.host, faultFromError(error), false);
+          return;
+        }
+      }
+      const spawning = { vifs, taskState: TaskState.SPAWNING };
+      if (!(await this.store.transition(uuid, onHost, spawning))) return;
+      Object.assign(instance, spawning);
       await this.rpc.request(BuildInstance(choice.host), this.buildRequest(instance));
     } catch (error) {
       this.logger.warn(`build of ${uuid} on ${choice.host} failed: ${String(error)}`);
@@ -267,6 +288,7 @@ export class BuildService {
   }
 
   buildRequest(instance: InstanceEntity): BuildInstanceRequest {
+    const volumes = this.blockDevices.volumeSpecs(instance);
     return {
       uuid: instance.uuid,
       name: instanceName(instance),
@@ -275,7 +297,9 @@ export class BuildService {
       projectId: instance.projectId,
       userId: instance.userId,
       flavor: { ...flavorResources(instance.flavor), name: instance.flavor.name },
-      image: instance.imageSpec,
+      image: volumes.root ? null : instance.imageSpec,
+      rootVolume: volumes.root,
+      volumes: volumes.others,
       kernel: instance.kernelBoot?.kernel ?? null,
       ramdisk: instance.kernelBoot?.ramdisk ?? null,
       kernelCommandLine: instance.kernelBoot?.commandLine ?? null,
@@ -296,7 +320,7 @@ export class BuildService {
       instanceUuids: instances.map((i) => i.uuid),
       flavor: flavorResources(first.flavor),
       imageProperties: first.imageProperties,
-      bootFromVolume: false,
+      bootFromVolume: rootVolumeOf(first) !== undefined,
       availabilityZone: hints.availabilityZone,
       forceHost: hints.forceHost,
       sameHost: hints.sameHost,

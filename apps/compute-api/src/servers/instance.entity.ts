@@ -57,6 +57,31 @@ export interface KernelBoot {
   commandLine: string | null;
 }
 
+/**
+ * A volume of the server, Nova's block device mapping: the root volume of a server booted from a
+ * volume, volumes created or attached at boot, and volumes attached later.
+ */
+export interface BlockDevice {
+  /** Where the volume comes from, and the id of that image, snapshot or volume (none when blank). */
+  sourceType: 'image' | 'snapshot' | 'volume' | 'blank';
+  sourceId: string | null;
+  /** 0 for the root volume; null for the others. */
+  bootIndex: number | null;
+  /** GiB, for volumes compute creates. */
+  volumeSize: number | null;
+  volumeType: string | null;
+  deleteOnTermination: boolean;
+  /** The guest device, /dev/vda for the root volume. */
+  deviceName: string | null;
+  tag: string | null;
+  /** Known once the volume exists. */
+  volumeId: string | null;
+  /** The attachment that holds the volume for this server on its current host. */
+  attachmentId: string | null;
+  /** How the host reaches the volume, from the attachment's connection info; what a rebuild plugs again. */
+  connection: { path: string; format: 'raw' | 'qcow2'; readOnly: boolean } | null;
+}
+
 /** What placement was asked for, kept for reschedules. */
 export interface SchedulerHints {
   availabilityZone?: string;
@@ -68,6 +93,16 @@ export interface SchedulerHints {
 /** What a server is doing that the agent will finish: builds, rebuilds, resizes and deletes. */
 export type PendingOperation =
   'build' | 'rebuild' | 'resize' | 'revert-resize' | 'delete' | 'power' | 'snapshot';
+
+export const blockDevicesOf = (instance: InstanceEntity): BlockDevice[] => instance.blockDevices ?? [];
+
+/** The volume the server boots from, when it boots from one. */
+export const rootVolumeOf = (instance: InstanceEntity): BlockDevice | undefined =>
+  blockDevicesOf(instance).find((device) => device.bootIndex === 0);
+
+/** The image a root volume was made from: its source, or the image_id of its image metadata. */
+export const volumeImageOf = (instance: InstanceEntity, root: BlockDevice): string | null =>
+  root.sourceType === 'image' ? root.sourceId : (instance.imageProperties.image_id ?? null);
 
 @Entity('instance')
 @Index('ix_instance_project', ['projectId', 'deleted'])
@@ -106,6 +141,10 @@ export class InstanceEntity {
   /** The image's kernel_id and ramdisk_id images and os_command_line, for direct kernel boot. */
   @Column({ name: 'kernel_boot', type: 'simple-json', nullable: true })
   kernelBoot: KernelBoot | null;
+
+  /** Null for servers older than the column: read it through blockDevicesOf(). */
+  @Column({ name: 'block_devices', type: 'simple-json', nullable: true })
+  blockDevices: BlockDevice[] | null;
 
   @Column({ type: 'simple-json' })
   flavor: InstanceFlavor;

@@ -10,7 +10,7 @@ import { parseBody } from '../common/nova-input';
 import { ApiVersion, LinkBuilder, Links, RequestId } from '../common/nova-request';
 import { overQuota, QuotasService } from '../quotas/quotas.service';
 import { InstanceStore } from './instance.store';
-import type { InstanceEntity } from './instance.entity';
+import { InstanceEntity, rootVolumeOf, volumeImageOf } from './instance.entity';
 import { requireUnlocked } from './server-locks';
 import { RECREATE, Requester, ServerOperationsService, requireState } from './server-operations.service';
 import { ServerViews } from './server-context';
@@ -202,7 +202,15 @@ export class ServerActionsController {
       );
     }
     const imageId = rebuild.imageRef.split('/').pop()!;
-    const image = await this.servers.imageFor(imageId, requester.auth, instance.flavor);
+    const rootVolume = rootVolumeOf(instance);
+    if (rootVolume && imageId !== volumeImageOf(instance, rootVolume)) {
+      throw badRequest('Unable to rebuild with a different image for a volume-backed server.');
+    }
+    const image = await this.servers.imageFor(
+      imageId,
+      requester.auth,
+      rootVolume ? { ...instance.flavor, rootGb: 0 } : instance.flavor,
+    );
     if (rebuild.metadata)
       await this.quotas.checkMetadata(instance.projectId, Object.keys(rebuild.metadata).length);
     const description = (rebuild as { description?: string | null }).description;
@@ -210,10 +218,14 @@ export class ServerActionsController {
       instance,
       'rebuild',
       {
-        imageRef: image.id,
-        imageProperties: image.properties,
-        imageSpec: this.servers.imageSpec(image),
-        kernelBoot: await this.servers.kernelBootFor(image, requester.auth),
+        ...(rootVolume
+          ? {}
+          : {
+              imageRef: image.id,
+              imageProperties: image.properties,
+              imageSpec: this.servers.imageSpec(image),
+            }),
+        kernelBoot: await this.servers.kernelBootFor(image.properties, requester.auth),
         taskState: TaskState.REBUILDING,
         operationToken: requester.auth.token,
         ...(rebuild.name !== undefined ? { displayName: rebuild.name } : {}),
@@ -248,7 +260,9 @@ export class ServerActionsController {
       throw badRequest('Unable to locate requested flavor.');
     }
     if (flavor.id === instance.flavor.id) throw badRequest('When resizing, instances must change flavor!');
-    if (flavor.rootGb < instance.flavor.rootGb) throw badRequest('Unable to resize disk down.');
+    if (!rootVolumeOf(instance) && flavor.rootGb < instance.flavor.rootGb) {
+      throw badRequest('Unable to resize disk down.');
+    }
     const limits = await this.quotas.limits(instance.projectId);
     const usage = await this.quotas.usage(instance.projectId);
     for (const [resource, delta] of [

@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   BuildInstance,
   ClaimOnHost,
-  DeleteAttachment,
   DeleteInstance,
-  ListAttachments,
   InstanceFault,
   PowerAction,
   PowerActionOnInstance,
@@ -13,6 +11,7 @@ import { AuthContext, conflict, RpcClient } from '@stratus/platform';
 import { FindOptionsWhere, IsNull } from 'typeorm';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
 import type { ComputeApiConfig } from '../config/compute-api-config';
+import { BlockDevicesService } from './block-devices.service';
 import { BuildService, flavorResources } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
 import { faultFromError, faultRecord } from './instance-faults';
@@ -135,6 +134,7 @@ export class ServerOperationsService {
     private readonly actions: InstanceActionsService,
     private readonly build: BuildService,
     private readonly network: NetworkAllocator,
+    private readonly blockDevices: BlockDevicesService,
     private readonly rpc: RpcClient,
     @Inject(COMPUTE_CONFIG) private readonly config: ComputeApiConfig,
   ) {}
@@ -185,23 +185,6 @@ export class ServerOperationsService {
    * that does not answer does not keep the server: it is deleted locally, as Nova does for a down
    * compute service. Call with the instance's mutex held.
    */
-  /**
-   * Hands the server's volumes back (the guest that held them is gone). Compute acts here for the
-   * cloud, not for one user, as Nova does with its own credentials; a failure leaves the volume
-   * in-use for an admin to reset rather than keeping the server.
-   */
-  private async releaseVolumes(instance: InstanceEntity): Promise<void> {
-    const context = { projectId: instance.projectId, roles: ['admin'] };
-    try {
-      const attachments = await this.rpc.request(ListAttachments, { instanceUuid: instance.uuid, context });
-      for (const attachment of attachments) {
-        await this.rpc.request(DeleteAttachment, { attachmentId: attachment.id, context });
-      }
-    } catch (error) {
-      this.logger.warn(`volumes of ${instance.uuid} not released: ${String(error)}`);
-    }
-  }
-
   async finishDelete(uuid: string): Promise<void> {
     const instance = await this.store.find(uuid);
     if (!instance || instance.deleted || instance.pendingOperation !== 'delete') return;
@@ -214,7 +197,7 @@ export class ServerOperationsService {
     }
     await this.build.release(uuid, instance.host ?? undefined);
     await this.network.release(instance.vifs);
-    await this.releaseVolumes(instance);
+    await this.blockDevices.release(instance);
     const now = new Date();
     const deleted = await this.store.transition(
       uuid,

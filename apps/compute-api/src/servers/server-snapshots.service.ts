@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SnapshotInstance } from '@stratus/contracts';
-import { RpcClient } from '@stratus/platform';
+import { badRequest, RpcClient } from '@stratus/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { COMPUTE_CONFIG } from '../compute-api.tokens';
@@ -13,7 +13,7 @@ import { QuotasService } from '../quotas/quotas.service';
 import { BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
 import { faultFromError } from './instance-faults';
-import type { InstanceEntity } from './instance.entity';
+import { InstanceEntity, rootVolumeOf } from './instance.entity';
 import { InstanceStore } from './instance.store';
 import { requireUnlocked } from './server-locks';
 import { Requester, ServerOperationsService } from './server-operations.service';
@@ -50,6 +50,11 @@ export class ServerSnapshotsService {
   ) {
     const { name, metadata } = parseBody(createImageSchema, argument);
     requireUnlocked(instance, requester.auth);
+    if (rootVolumeOf(instance)) {
+      throw badRequest(
+        'Images of volume-backed servers are not offered: snapshot the root volume with the block storage API.',
+      );
+    }
     if (metadata && !version.atLeast('2.39')) {
       await this.quotas.checkMetadata(instance.projectId, Object.keys(metadata).length);
     }

@@ -26,6 +26,7 @@ export const VmState = {
 export const TaskState = {
   SCHEDULING: 'scheduling',
   NETWORKING: 'networking',
+  BLOCK_DEVICE_MAPPING: 'block_device_mapping',
   SPAWNING: 'spawning',
   REBOOTING: 'rebooting',
   REBOOTING_HARD: 'rebooting_hard',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Microversion } from '../common/microversion';
 import { isoTime, usageTime } from '../common/nova-input';
 import type { LinkBuilder } from '../common/nova-request';
-import type { InstanceEntity, InstanceVif } from './instance.entity';
+import { blockDevicesOf, InstanceEntity, InstanceVif } from './instance.entity';
 import { PROGRESS_STATUSES, serverStatus } from './server-state';
 
 export interface ServerViewContext {
@@ -115,7 +115,12 @@ export function serverDetail(instance: InstanceEntity, context: ServerViewContex
     'OS-EXT-STS:task_state': instance.taskState,
     'OS-EXT-STS:vm_state': instance.deleted ? 'deleted' : instance.vmState,
     'OS-EXT-STS:power_state': instance.powerState,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': blockDevicesOf(instance)
+      .filter((device) => device.volumeId !== null)
+      .map((device) => ({
+        id: device.volumeId,
+        ...(version.atLeast('2.3') ? { delete_on_termination: device.deleteOnTermination } : {}),
+      })),
     security_groups: instance.securityGroups.map((name) => ({ name })),
   };
   if (PROGRESS_STATUSES.has(status)) view.progress = status === 'ACTIVE' ? 100 : 0;

@@ -10,17 +10,17 @@ import {
   ListAttachments,
   RollDetaching,
   UpdateAttachment,
-  VolumeCallerContext,
 } from '@stratus/contracts';
-import { Auth, AuthContext, conflict, notFound, RpcClient } from '@stratus/platform';
+import { Auth, AuthContext, badRequest, conflict, notFound, RpcClient } from '@stratus/platform';
 import { z } from 'zod';
 import { computePolicy } from '../common/compute-policy';
 import { parseBody } from '../common/nova-input';
 import { RequestId } from '../common/nova-request';
 import { uuidParam } from '../common/nova-schemas';
+import { BlockDevicesService, hotPluggedDevice, volumeContext } from './block-devices.service';
 import { BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
-import type { InstanceEntity } from './instance.entity';
+import { blockDevicesOf, InstanceEntity, rootVolumeOf } from './instance.entity';
 import { InstanceStore } from './instance.store';
 import { requireUnlocked } from './server-locks';
 import { requireState } from './server-operations.service';
@@ -38,10 +38,6 @@ const ATTACHABLE = { vmStates: [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED]
 
 /** Volume operations wait for the guest to plug or let go of the disk. */
 const VOLUME_TIMEOUT_MS = 60_000;
-
-export function volumeContext(auth: AuthContext): VolumeCallerContext {
-  return { projectId: auth.projectId ?? null, roles: [...auth.roleNames], userId: auth.userId };
-}
 
 function view(serverId: string, attachment: AttachmentRef) {
   return {
@@ -62,6 +58,7 @@ export class ServerVolumesController {
     private readonly store: InstanceStore,
     private readonly actions: InstanceActionsService,
     private readonly build: BuildService,
+    private readonly blockDevices: BlockDevicesService,
     private readonly rpc: RpcClient,
   ) {}
 
@@ -126,6 +123,11 @@ export class ServerVolumesController {
           context,
         });
         const attached = await this.rpc.request(CompleteAttachment, { attachmentId: reserved.id, context });
+        const current = (await this.store.find(id)) ?? instance;
+        await this.blockDevices.record(current, [
+          ...blockDevicesOf(current),
+          hotPluggedDevice({ ...attached, connectionInfo: reserved.connectionInfo }, device),
+        ]);
         await this.actions.finishEvent(id, 'attach_volume', 'compute_attach_volume', { ok: true });
         return { volumeAttachment: view(id, attached) };
       } catch (error) {
@@ -154,6 +156,7 @@ export class ServerVolumesController {
     requireUnlocked(instance, auth);
     requireState(instance, 'detach_volume', ATTACHABLE);
     const attachment = await this.attachmentOf(instance, auth, volumeId);
+    if (rootVolumeOf(instance)?.volumeId === volumeId) throw badRequest('Cannot detach a root device volume');
     const context = volumeContext(auth);
     await this.build.mutex.run(instance.uuid, async () => {
       await this.actions.start(
@@ -184,6 +187,11 @@ export class ServerVolumesController {
         throw error;
       }
       await this.rpc.request(DeleteAttachment, { attachmentId: attachment.id, context });
+      const current = (await this.store.find(id)) ?? instance;
+      await this.blockDevices.record(
+        current,
+        blockDevicesOf(current).filter((device) => device.volumeId !== volumeId),
+      );
       await this.actions.finishEvent(id, 'detach_volume', 'compute_detach_volume', { ok: true });
     });
   }

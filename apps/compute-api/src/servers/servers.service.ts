@@ -11,6 +11,8 @@ import { ImagesClient } from '../images/images.client';
 import { KeypairsService } from '../keypairs/keypairs.service';
 import { QuotasService } from '../quotas/quotas.service';
 import { ServerGroupsService } from '../server-groups/server-groups.service';
+import { BootPlan, bootPlanOf } from './block-device-mappings';
+import { BlockDevicesService } from './block-devices.service';
 import { BUILD_ACTION, BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
 import type {
@@ -21,7 +23,7 @@ import type {
   SchedulerHints,
 } from './instance.entity';
 import { InstanceStore } from './instance.store';
-import type { BlockDeviceMapping, CreateServerBody } from './server-schemas';
+import type { CreateServerBody } from './server-schemas';
 import { PowerState, TaskState, VmState } from './server-state';
 
 export interface CreatedServers {
@@ -77,6 +79,7 @@ export class ServersService {
     private readonly hosts: HostsService,
     private readonly actions: InstanceActionsService,
     private readonly build: BuildService,
+    private readonly blockDevices: BlockDevicesService,
     private readonly rpc: RpcClient,
   ) {}
 
@@ -94,9 +97,12 @@ export class ServersService {
     if (min > max) throw badRequest('min_count must be <= max_count');
 
     const flavor = await this.flavorFor(server.flavorRef, auth);
-    const imageId = this.imageIdOf(server.imageRef, server.block_device_mapping_v2);
-    const image = await this.imageFor(imageId, auth, flavor);
-    const kernelBoot = await this.kernelBootFor(image, auth);
+    const boot = await this.bootSourceFor(
+      bootPlanOf(server.imageRef, server.block_device_mapping_v2),
+      auth,
+      flavor,
+    );
+    const kernelBoot = await this.kernelBootFor(boot.imageProperties, auth);
     const keypair = server.key_name ? await this.keypairFor(auth.userId, server.key_name) : null;
     const placement = await this.placementFor(auth, server.availability_zone);
     const metadata = server.metadata ?? {};
@@ -139,10 +145,11 @@ export class ServersService {
           description: (server as { description?: string | null }).description ?? null,
           projectId,
           userId: auth.userId,
-          imageRef: image.id,
-          imageProperties: image.properties,
-          imageSpec: this.imageSpec(image),
+          imageRef: boot.rootVolume ? '' : boot.image!.id,
+          imageProperties: boot.imageProperties,
+          imageSpec: boot.rootVolume ? null : this.imageSpec(boot.image!),
           kernelBoot,
+          blockDevices: boot.volumes,
           flavor: instanceFlavor(flavor),
           oldFlavor: null,
           keyName: keypair?.name ?? null,
@@ -239,22 +246,34 @@ export class ServersService {
     }
   }
 
-  private imageIdOf(imageRef: string | undefined, bdms: BlockDeviceMapping[] | undefined): string {
-    for (const bdm of bdms ?? []) {
-      const local = (bdm.destination_type ?? 'local') === 'local';
-      if (bdm.source_type !== 'image' || !local || (bdm.boot_index ?? 0) !== 0 || !bdm.uuid) {
+  /**
+   * What the server boots from: the image for a local root disk, or a root volume (whose image
+   * metadata, or its source image's properties, stand for the image's). A root volume does not use
+   * the flavor's disk, so only the volume's size is checked against the image.
+   */
+  private async bootSourceFor(plan: BootPlan, auth: AuthContext, flavor: FlavorEntity) {
+    const rootVolume = plan.volumes.find((volume) => volume.bootIndex === 0);
+    const volumeMetadata = await this.blockDevices.checkRequested(plan.volumes, auth);
+    let image: ImageRef | null = null;
+    if (plan.imageId) {
+      image = await this.imageFor(
+        plan.imageId,
+        auth,
+        rootVolume ? { ...instanceFlavor(flavor), rootGb: 0 } : flavor,
+      );
+      const volumeGb = rootVolume?.volumeSize;
+      if (volumeGb && Math.max(image.minDisk * GIB, image.size ?? 0) > volumeGb * GIB) {
         throw badRequest(
-          'Block Device Mapping is Invalid: only an image source with a local destination and boot_index 0 is supported.',
+          `Volume is smaller than the minimum size specified in image metadata. Volume size is ${volumeGb * GIB} bytes, minimum size is ${Math.max(image.minDisk * GIB, image.size ?? 0)} bytes.`,
         );
       }
     }
-    const fromBdm = bdms?.[0]?.uuid;
-    if (imageRef && fromBdm && refId(imageRef) !== fromBdm) {
-      throw badRequest('Block Device Mapping is Invalid: the image of the mapping differs from imageRef.');
-    }
-    const id = imageRef ? refId(imageRef) : fromBdm;
-    if (!id) throw badRequest('Missing imageRef attribute');
-    return id;
+    return {
+      image,
+      rootVolume,
+      volumes: plan.volumes,
+      imageProperties: image?.properties ?? volumeMetadata ?? {},
+    };
   }
 
   async imageFor(
@@ -287,8 +306,8 @@ export class ServersService {
   }
 
   /** An image with kernel_id (and ramdisk_id) boots that kernel directly: the host needs those images too. */
-  async kernelBootFor(image: ImageRef, auth: AuthContext): Promise<KernelBoot | null> {
-    const kernelId = image.properties.kernel_id;
+  async kernelBootFor(properties: Record<string, string>, auth: AuthContext): Promise<KernelBoot | null> {
+    const kernelId = properties.kernel_id;
     if (!kernelId) return null;
     const companion = async (id: string) => {
       try {
@@ -298,11 +317,11 @@ export class ServersService {
         throw error;
       }
     };
-    const ramdiskId = image.properties.ramdisk_id;
+    const ramdiskId = properties.ramdisk_id;
     return {
       kernel: await companion(kernelId),
       ramdisk: ramdiskId ? await companion(ramdiskId) : null,
-      commandLine: image.properties.os_command_line ?? null,
+      commandLine: properties.os_command_line ?? null,
     };
   }
 

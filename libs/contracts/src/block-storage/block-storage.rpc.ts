@@ -97,8 +97,8 @@ export interface VolumeRef {
 
 export interface CreateVolumeRequest {
   context: VolumeCallerContext;
-  /** GiB; for an image, at least its min_disk and its size. */
-  size: number;
+  /** GiB; for an image, at least its min_disk and its size; a snapshot's or source volume's when omitted. */
+  size?: number;
   name?: string;
   description?: string;
   imageId?: string;

@@ -34,6 +34,14 @@ export interface ImageSpec {
   properties: Record<string, string>;
 }
 
+/** A volume as a host plugs it: the file block storage's connection info names, its id as the disk's serial. */
+export interface AttachedVolumeSpec {
+  volumeId: string;
+  path: string;
+  format: 'raw' | 'qcow2';
+  readOnly: boolean;
+}
+
 export interface BuildInstanceRequest {
   uuid: string;
   /** Hypervisor-level name, e.g. instance-0000002a. */
@@ -43,7 +51,12 @@ export interface BuildInstanceRequest {
   projectId: string;
   userId: string;
   flavor: FlavorResources & { name: string };
+  /** The image the root disk is an overlay of; null when the server boots from a volume. */
   image: ImageSpec | null;
+  /** Boot from volume: this volume is the root disk (vda), which the host never creates or deletes. */
+  rootVolume?: AttachedVolumeSpec | null;
+  /** Volumes of the block device mapping beyond the root, plugged from the first boot on (vdb, vdc, ...). */
+  volumes?: AttachedVolumeSpec[];
   /** The image's kernel_id and ramdisk_id images, for direct kernel boot, and its os_command_line. */
   kernel?: ImageSpec | null;
   ramdisk?: ImageSpec | null;
@@ -73,10 +86,9 @@ export const GetConsoleOutput = hostRpc<{ uuid: string; lines?: number }, { outp
 );
 
 /** Hot-plugs a volume's file into the guest; answers with the device the hypervisor gave it. */
-export const AttachVolumeToInstance = hostRpc<
-  { uuid: string; volumeId: string; path: string; format: 'raw' | 'qcow2'; readOnly: boolean },
-  { device: string }
->('instance.volume.attach');
+export const AttachVolumeToInstance = hostRpc<{ uuid: string } & AttachedVolumeSpec, { device: string }>(
+  'instance.volume.attach',
+);
 /** Unplugs the volume with that serial (its id) and answers once the guest has let go of it. */
 export const DetachVolumeFromInstance = hostRpc<{ uuid: string; volumeId: string }, { detached: true }>(
   'instance.volume.detach',

@@ -111,6 +111,8 @@ export interface InstanceSpec {
   vcpus: number;
   memoryMb: number;
   rootDisk: RootDiskSpec;
+  /** Volumes plugged from the first boot on, after the root disk (vdb, vdc, ...). */
+  volumes?: VolumeSpec[];
   nics: NicSpec[];
   /** An ISO 9660 config drive (metadata, user data) shown to the guest as a CD-ROM. */
   configDrivePath?: string;
@@ -133,6 +135,11 @@ export interface RootDiskSpec {
   backingFormat?: 'qcow2' | 'raw';
   /** Virtual size of a created overlay, and the disk the instance claims on the host. */
   sizeGb?: number;
+  /**
+   * Set when the root disk is a volume (boot from volume): the guest sees it as the disk's serial,
+   * and the driver never creates, resizes or deletes the file, which belongs to block storage.
+   */
+  serial?: string;
 }
 
 export interface KernelBootSpec {
@@ -165,7 +172,7 @@ export interface VolumeSpec {
 export type RebootType = 'SOFT' | 'HARD';
 
 export interface DestroyOptions {
-  /** Also delete the root disk and the console log (not attached volumes). */
+  /** Also delete the root disk and the console log (never a volume, not even a root volume). */
   deleteDisks?: boolean;
 }
 

@@ -151,7 +151,9 @@ export class FakeDriver implements HypervisorDriver {
     const instance: FakeInstance = {
       spec: structuredClone(spec),
       powerState: PowerState.NoState,
-      volumes: new Map(),
+      volumes: new Map(
+        (spec.volumes ?? []).map((volume, i) => [volume.serial, `/dev/vd${String.fromCharCode(98 + i)}`]),
+      ),
       console: [],
     };
     this.instances.set(spec.uuid, instance);

@@ -7,7 +7,7 @@ import {
   escapeXml,
   volumeAlias,
 } from './domain-xml.builder';
-import { unescapeXml } from './domain-xml.parser';
+import { parseDisks, unescapeXml } from './domain-xml.parser';
 
 const OPTIONS: DomainXmlOptions = { virtType: 'qemu', arch: 'x86_64', machineType: 'pc' };
 
@@ -110,5 +110,22 @@ describe('domain XML builder', () => {
     expect(file).toContain('<readonly/>');
     expect(volumeAlias('a b/c')).toBe('ua-vol-a_b_c');
     expect(buildDiskReferenceXml('vdb', '/srv/vol.img')).toContain("<target dev='vdb' bus='virtio'/>");
+  });
+
+  it('boots from a volume: the root disk carries the volume id, and volumes plugged at boot follow it', () => {
+    const xml = buildDomainXml(
+      {
+        ...SPEC,
+        rootDisk: { path: '/srv/volumes/volume-r', format: 'raw', serial: 'root-vol' },
+        volumes: [{ path: '/srv/volumes/volume-d', serial: 'data-vol', format: 'raw' }],
+      },
+      OPTIONS,
+    );
+    const disks = parseDisks(xml).filter((d) => d.device === 'disk');
+    expect(disks.map((d) => [d.targetDev, d.source, d.serial])).toEqual([
+      ['vda', '/srv/volumes/volume-r', 'root-vol'],
+      ['vdb', '/srv/volumes/volume-d', 'data-vol'],
+    ]);
+    expect(xml).toContain("<alias name='ua-vol-data-vol'/>");
   });
 });

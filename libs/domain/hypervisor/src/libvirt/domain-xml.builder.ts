@@ -1,4 +1,5 @@
 import { InstanceSpec, NicSpec, VolumeSpec } from '../driver/hypervisor-driver';
+import { virtioDiskName } from './domain-xml.parser';
 
 /** Host-level choices the domain XML needs that are not part of an instance's spec. */
 export interface DomainXmlOptions {
@@ -48,6 +49,9 @@ export function buildDomainXml(spec: InstanceSpec, options: DomainXmlOptions): s
     '  <on_crash>destroy</on_crash>',
     '  <devices>',
     ...rootDiskXml(spec, options),
+    ...(spec.volumes ?? []).map((volume, i) =>
+      indent(buildVolumeDiskXml(volume, virtioDiskName(i + 1), options)),
+    ),
     ...configDriveXml(spec, options),
     ...spec.nics.flatMap(interfaceXml),
     ...serialXml(spec),
@@ -74,6 +78,12 @@ export function buildVolumeDiskXml(volume: VolumeSpec, targetDev: string, option
   ].join('\n');
 }
 
+const indent = (xml: string): string =>
+  xml
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+
 function osXml(spec: InstanceSpec, options: DomainXmlOptions): string[] {
   const boot = spec.kernelBoot;
   return [
@@ -98,6 +108,7 @@ function rootDiskXml(spec: InstanceSpec, options: DomainXmlOptions): string[] {
     `      <driver ${driver.join(' ')}/>`,
     `      <source file='${escapeXml(spec.rootDisk.path)}'/>`,
     "      <target dev='vda' bus='virtio'/>",
+    ...(spec.rootDisk.serial ? [`      <serial>${escapeXml(spec.rootDisk.serial)}</serial>`] : []),
     '    </disk>',
   ];
 }

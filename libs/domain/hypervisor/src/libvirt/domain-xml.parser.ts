@@ -67,10 +67,15 @@ export function parseSerialLogPath(xml: string): string | undefined {
 export function nextFreeVirtioDisk(disks: DomainDisk[]): string {
   const used = new Set(disks.map((d) => d.targetDev));
   for (let i = 1; i < 26 * 27; i++) {
-    const name = `vd${diskSuffix(i)}`;
+    const name = virtioDiskName(i);
     if (!used.has(name)) return name;
   }
   throw new Error('no free virtio disk name left');
+}
+
+/** The index-th virtio disk: 0 -> vda, 1 -> vdb, 26 -> vdaa, as Linux names disks. */
+export function virtioDiskName(index: number): string {
+  return `vd${diskSuffix(index)}`;
 }
 
 /** 0 -> "a", 25 -> "z", 26 -> "aa", as Linux names disks. */

@@ -161,6 +161,21 @@ describe('LibvirtDriver against libvirtd (test:///default)', () => {
     expect(existsSync(base)).toBe(true);
   });
 
+  it('boots from a volume and never deletes it, nor the volumes plugged at boot', async () => {
+    const root = join(dir, 'volume-root');
+    const data = join(dir, 'volume-data');
+    writeFileSync(root, 'root volume');
+    writeFileSync(data, 'data volume');
+    const s = spec({
+      rootDisk: { path: root, format: 'raw', serial: 'root-vol' },
+      volumes: [{ path: data, serial: 'data-vol', format: 'raw' }],
+    });
+    await driver.spawn(s);
+    await driver.destroy(s.uuid, { deleteDisks: true });
+    expect(existsSync(root)).toBe(true);
+    expect(existsSync(data)).toBe(true);
+  });
+
   it('pauses, unpauses, suspends and resumes, with Nova power states and events', async () => {
     const s = spec();
     await driver.spawn(s);
