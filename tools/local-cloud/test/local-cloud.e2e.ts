@@ -49,6 +49,7 @@ describe('npm start (the local cloud)', () => {
     STRATUS_DEMO_PASSWORD: 'demo-password',
     // Guests' disks must be where QEMU's own user can reach them, unlike a private temp folder.
     COMPUTE_AGENT_INSTANCES_DIR: `/var/lib/libvirt/images/stratus-local-${randomBytes(4).toString('hex')}`,
+    BLOCK_STORAGE_VOLUMES_DIR: `/var/lib/libvirt/images/stratus-volumes-${randomBytes(4).toString('hex')}`,
     IDENTITY_PASSWORD_HASH_ROUNDS: '4',
     LOG_LEVEL: 'warn',
   };
@@ -61,6 +62,7 @@ describe('npm start (the local cloud)', () => {
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(env.COMPUTE_AGENT_INSTANCES_DIR, { recursive: true, force: true });
+    rmSync(env.BLOCK_STORAGE_VOLUMES_DIR, { recursive: true, force: true });
   });
 
   async function startCloud(): Promise<{ child: ChildProcess; output: () => string }> {
@@ -166,6 +168,45 @@ print("deleted")
       },
       { timeoutMs: 120_000, intervalMs: 2000 },
     );
+    // A volume hot-plugged through the API shows up in the guest under its id (virtio keeps 20
+    // characters of a serial), and is gone from it once removed.
+    const consoleOf = async (id: string) =>
+      (await openstack(demo, [['console', 'log', 'show', id]]))[0].stdout;
+    const lastDisks = (log: string) =>
+      log
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.startsWith('DISKS:'))
+        .at(-1);
+    const [volumeCreated] = await openstack(demo, [
+      ['volume', 'create', '--size', '1', 'data', '-f', 'json'],
+    ]);
+    const volume = jsonOf<{ id: string }>(volumeCreated).id;
+    await expectEventually(async () => {
+      const [shown] = await openstack(demo, [['volume', 'show', volume, '-f', 'json']]);
+      expect(jsonOf<{ status: string }>(shown).status).toBe('available');
+    });
+    const [added] = await openstack(demo, [['server', 'add', 'volume', server.id, volume]]);
+    expect(added.rc).toBe(0);
+    await expectEventually(
+      async () =>
+        expect(lastDisks(await consoleOf(server.id))).toBe(`DISKS: vda= vdb=${volume.slice(0, 20)}`),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 2000,
+      },
+    );
+    const [removed, detached] = await openstack(demo, [
+      ['server', 'remove', 'volume', server.id, volume],
+      ['volume', 'show', volume, '-f', 'json'],
+    ]);
+    expect(removed.rc).toBe(0);
+    expect(jsonOf<{ status: string }>(detached).status).toBe('available');
+    await expectEventually(async () => expect(lastDisks(await consoleOf(server.id))).toBe('DISKS: vda='), {
+      timeoutMs: 60_000,
+      intervalMs: 2000,
+    });
+
     const [ports] = await openstack(demo, [['port', 'list', '--server', server.id, '-f', 'json']]);
     const tap = `tap${jsonOf<{ ID: string }[]>(ports)[0].ID.slice(0, 11)}`;
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(true);
@@ -176,6 +217,48 @@ print("deleted")
       server.id,
     );
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(false);
+
+    // Boot from volume: the guest's root disk is a volume made from the image, kept after the server.
+    const [bootedFromVolume] = await openstack(demo, [
+      [
+        'server',
+        'create',
+        '--image',
+        'test_image',
+        '--boot-from-volume',
+        '1',
+        '--flavor',
+        'm1.tiny',
+        '--network',
+        'private',
+        '--wait',
+        'volume-guest',
+        '-f',
+        'json',
+      ],
+    ]);
+    const volumeGuest = jsonOf<{ id: string; status: string; volumes_attached: { id: string }[] }>(
+      bootedFromVolume,
+    );
+    expect(volumeGuest.status).toBe('ACTIVE');
+    const [{ id: rootVolume }] = volumeGuest.volumes_attached;
+    await expectEventually(
+      async () =>
+        expect(lastDisks(await consoleOf(volumeGuest.id))).toBe(`DISKS: vda=${rootVolume.slice(0, 20)}`),
+      { timeoutMs: 120_000, intervalMs: 2000 },
+    );
+    const [volumeGuestDeleted] = await openstack(demo, [['server', 'delete', '--wait', volumeGuest.id]]);
+    expect(volumeGuestDeleted.rc).toBe(0);
+    expect(hostHas('virsh', ['-c', 'qemu:///system', 'dominfo', volumeGuest.id])).toBe(false);
+    const [kept, volumesDeleted] = await openstack(demo, [
+      ['volume', 'show', rootVolume, '-f', 'json'],
+      ['volume', 'delete', rootVolume, volume],
+    ]);
+    expect(jsonOf<{ status: string; bootable: string }>(kept)).toMatchObject({
+      status: 'available',
+      bootable: 'true',
+    });
+    expect(volumesDeleted.rc).toBe(0);
     expect(await stopCloud(first.child)).toBe(0);
 
     const second = await startCloud();
