@@ -679,7 +679,7 @@ print("deleted")
     ok((await openstack(demo, [['volume', 'delete', rootVolume, bootVolume]]))[0]);
   });
 
-  it("refuses boot volumes that are not the caller's, not there or not described well, with 400", async () => {
+  it("refuses volumes that are not the caller's, and boot volumes not there or not described well", async () => {
     const other = await cloud.createProjectUser('bfv-other');
     const [created] = await openstack(other, [
       ['volume', 'create', '--size', '1', 'private-vol', '-f', 'json'],
@@ -723,8 +723,21 @@ print("deleted")
     expect((await attempt({ source_type: 'disk', destination_type: 'volume', boot_index: 0 })).status).toBe(
       400,
     );
+    const { id: server } = await boot(demo, 'no-foreign-volumes');
+    const [foreignAttach] = await openstack(demo, [['server', 'add', 'volume', server, foreign]]);
+    expect(foreignAttach.rc).not.toBe(0);
+    expect(foreignAttach.stderr).toMatch(/No Volume found/);
+    const direct = await fetch(`${api}/v2.1/servers/${server}/os-volume_attachments`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ volumeAttachment: { volumeId: foreign } }),
+    });
+    expect(direct.status).toBe(404);
+    expect(await direct.json()).toMatchObject({ itemNotFound: { code: 404 } });
     const [still] = await openstack(other, [['volume', 'show', foreign, '-f', 'json']]);
     expect(jsonOf<{ status: string }>(still).status).toBe('available');
+    ok((await openstack(demo, [['server', 'delete', server]]))[0]);
+    await expectGone(demo, server);
   });
 
   it('snapshots a server into the image service', async () => {
