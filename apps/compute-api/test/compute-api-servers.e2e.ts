@@ -666,6 +666,21 @@ print("deleted")
     expect(detachRoot.stderr).toMatch(/Cannot detach a root device volume/);
     expect(snapshot.rc).not.toBe(0);
 
+    // A resize recreates the guest on its root volume; the volume stays attached as vda.
+    ok((await openstack(demo, [['server', 'resize', '--flavor', 'medium', fromImage.id]]))[0]);
+    await expectServer(demo, fromImage.id, 'VERIFY_RESIZE');
+    ok((await openstack(demo, [['server', 'resize', 'confirm', fromImage.id]]))[0]);
+    await expectServer(demo, fromImage.id, 'ACTIVE');
+    const [afterResize, rebuilt] = await openstack(demo, [
+      ['server', 'volume', 'list', fromImage.id, '-f', 'json'],
+      ['server', 'rebuild', '--image', 'test_image', fromImage.id, '-f', 'json'],
+    ]);
+    expect(jsonOf<{ 'Volume ID': string; Device: string }[]>(afterResize)).toEqual([
+      expect.objectContaining({ 'Volume ID': rootVolume, Device: '/dev/vda' }),
+    ]);
+    ok(rebuilt);
+    expect((await expectServer(demo, fromImage.id, 'ACTIVE')).image).toBe('');
+
     ok((await openstack(demo, [['server', 'delete', fromImage.id, fromVolume.id]]))[0]);
     await expectGone(demo, fromImage.id);
     await expectGone(demo, fromVolume.id);
