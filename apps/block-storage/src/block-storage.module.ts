@@ -3,6 +3,7 @@ import { Database, PlatformModule } from '@stratus/platform';
 import { join } from 'node:path';
 import { AttachmentsController } from './attachments/attachments.controller';
 import { AttachmentsRpcController } from './attachments/attachments.rpc-controller';
+import { SnapshotsRpcController } from './snapshots/snapshots.rpc-controller';
 import { AttachmentsService } from './attachments/attachments.service';
 import { FileVolumeDriver } from './backend/file-volume-driver';
 import { QemuImg } from './backend/qemu-img';
@@ -64,6 +65,7 @@ export class BlockStorageModule implements NestModule {
         MessagesController,
         VolumesRpcController,
         AttachmentsRpcController,
+        SnapshotsRpcController,
       ],
       providers: [
         { provide: BLOCK_STORAGE_CONFIG, useValue: config },

@@ -8,8 +8,23 @@ import { DomainError } from '@stratus/platform';
 export async function callService(
   service: string,
   endpoint: string,
-  request: { method: string; path: string; token: string; body?: unknown; timeoutMs: number },
+  request: {
+    method: string;
+    path: string;
+    token: string;
+    /** Sent as JSON, unless `data` is given instead. */
+    body?: unknown;
+    /** Sent as it is, as application/octet-stream. */
+    data?: Uint8Array;
+    timeoutMs: number;
+  },
 ): Promise<unknown> {
+  const contentType =
+    request.data !== undefined
+      ? 'application/octet-stream'
+      : request.body !== undefined
+        ? 'application/json'
+        : undefined;
   let response: Response;
   try {
     response = await fetch(`${endpoint.replace(/\/+$/, '')}${request.path}`, {
@@ -17,9 +32,9 @@ export async function callService(
       headers: {
         'X-Auth-Token': request.token,
         Accept: 'application/json',
-        ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(contentType ? { 'Content-Type': contentType } : {}),
       },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body: request.data ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
       signal: AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {

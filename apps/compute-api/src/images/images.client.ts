@@ -83,6 +83,17 @@ export class ImagesClient {
     return images;
   }
 
+  /** Uploads an image's data in one request: small payloads only (compute streams disks from the hosts). */
+  async upload(imageId: string, data: Uint8Array, auth: AuthContext): Promise<void> {
+    await callService('image', this.endpoint, {
+      method: 'PUT',
+      path: `/v2/images/${imageId}/file`,
+      token: auth.token,
+      data,
+      timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS,
+    });
+  }
+
   call(method: string, path: string, auth: AuthContext, body?: unknown): Promise<unknown> {
     return callService('image', this.endpoint, {
       method,

@@ -1,6 +1,6 @@
 import { badRequest } from '@stratus/platform';
 import type { BlockDevice } from './instance.entity';
-import type { BlockDeviceMapping } from './server-schemas';
+import { BlockDeviceMapping, bdmEntry } from './server-schemas';
 
 /** How a server boots: from an image on a local disk, or from a volume; and the volumes it gets at boot. */
 export interface BootPlan {
@@ -108,4 +108,44 @@ export function bootPlanOf(imageRef: string | undefined, mappings: BlockDeviceMa
     imageId,
     volumes: ordered.map((volume, i) => ({ ...volume, deviceName: deviceName(rootVolume ? i : i + 1) })),
   };
+}
+
+/** Nova's image properties that carry a volume-backed server's mappings. */
+export const IMAGE_MAPPING_PROPERTIES = ['block_device_mapping', 'bdm_v2', 'root_device_name'];
+
+/**
+ * The mappings an image of a volume-backed server carries (Nova's `block_device_mapping` property
+ * with `bdm_v2`): booting that image makes volumes of its snapshots. Empty for other images.
+ */
+export function mappingsOfImage(properties: Record<string, string>): BlockDeviceMapping[] {
+  if (!properties.block_device_mapping || !/^(true|1|yes)$/i.test(properties.bdm_v2 ?? '')) return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(properties.block_device_mapping);
+  } catch {
+    entries = undefined;
+  }
+  if (!Array.isArray(entries)) throw invalid("the image's block_device_mapping is not a list.");
+  return entries.map((entry: Record<string, unknown>) => {
+    const parsed = bdmEntry.safeParse({
+      source_type: entry.source_type,
+      destination_type: entry.destination_type ?? undefined,
+      boot_index: entry.boot_index ?? undefined,
+      uuid: entry.snapshot_id ?? entry.volume_id ?? entry.image_id ?? undefined,
+      volume_size: entry.volume_size ?? undefined,
+      delete_on_termination: entry.delete_on_termination ?? undefined,
+    });
+    if (!parsed.success) throw invalid("the image's block_device_mapping has an entry compute cannot read.");
+    return parsed.data;
+  });
+}
+
+/** Plans the boot of an image that carries mappings, with the request's own non-root volumes after its. */
+export function bootPlanOfImage(
+  imageId: string,
+  imageMappings: BlockDeviceMapping[],
+  requested: BlockDeviceMapping[] = [],
+): BootPlan {
+  const plan = bootPlanOf('', [...imageMappings, ...requested.filter((m) => bootIndexOf(m) !== 0)]);
+  return { ...plan, imageId };
 }

@@ -8,8 +8,10 @@ import {
   DeleteAttachment,
   DeleteVolume,
   ErrorCode,
+  GetSnapshot,
   GetVolume,
   ListAttachments,
+  SnapshotRef,
   VolumeCallerContext,
   VolumeRef,
 } from '@stratus/contracts';
@@ -85,6 +87,7 @@ export class BlockDevicesService {
   async checkRequested(devices: BlockDevice[], auth: AuthContext): Promise<Record<string, string> | null> {
     let rootMetadata: Record<string, string> | null = null;
     for (const device of devices) {
+      if (device.sourceType === 'snapshot') await this.requestedSnapshot(device.sourceId!, auth);
       if (device.sourceType !== 'volume') continue;
       const volume = await this.requestedVolume(device.sourceId!, auth);
       if (volume.status !== 'available' && !(volume.multiattach && volume.status === 'in-use')) {
@@ -191,6 +194,17 @@ export class BlockDevicesService {
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
         throw badRequest(`Block Device Mapping is Invalid: failed to get volume ${volumeId}.`);
+      }
+      throw error;
+    }
+  }
+
+  private async requestedSnapshot(snapshotId: string, auth: AuthContext): Promise<SnapshotRef> {
+    try {
+      return await this.rpc.request(GetSnapshot, { snapshotId, context: volumeContext(auth) });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
+        throw badRequest(`Block Device Mapping is Invalid: failed to get snapshot ${snapshotId}.`);
       }
       throw error;
     }

@@ -32,7 +32,7 @@ function networkEntry(version: Microversion) {
     .refine((n) => n.uuid !== undefined || n.port !== undefined, 'a network needs a uuid or a port');
 }
 
-const bdmEntry = z
+export const bdmEntry = z
   .object({
     source_type: z.enum(['image', 'volume', 'snapshot', 'blank']),
     destination_type: z.enum(['local', 'volume']).optional(),

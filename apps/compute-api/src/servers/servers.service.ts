@@ -11,7 +11,7 @@ import { ImagesClient } from '../images/images.client';
 import { KeypairsService } from '../keypairs/keypairs.service';
 import { QuotasService } from '../quotas/quotas.service';
 import { ServerGroupsService } from '../server-groups/server-groups.service';
-import { BootPlan, bootPlanOf } from './block-device-mappings';
+import { bootPlanOf, bootPlanOfImage, mappingsOfImage } from './block-device-mappings';
 import { BlockDevicesService } from './block-devices.service';
 import { BUILD_ACTION, BuildService } from './build.service';
 import { InstanceActionsService } from './instance-actions.service';
@@ -23,7 +23,7 @@ import type {
   SchedulerHints,
 } from './instance.entity';
 import { InstanceStore } from './instance.store';
-import type { CreateServerBody } from './server-schemas';
+import type { BlockDeviceMapping, CreateServerBody } from './server-schemas';
 import { PowerState, TaskState, VmState } from './server-state';
 
 export interface CreatedServers {
@@ -97,11 +97,7 @@ export class ServersService {
     if (min > max) throw badRequest('min_count must be <= max_count');
 
     const flavor = await this.flavorFor(server.flavorRef, auth);
-    const boot = await this.bootSourceFor(
-      bootPlanOf(server.imageRef, server.block_device_mapping_v2),
-      auth,
-      flavor,
-    );
+    const boot = await this.bootSourceFor(server.imageRef, server.block_device_mapping_v2, auth, flavor);
     const kernelBoot = await this.kernelBootFor(boot.imageProperties, auth);
     const keypair = server.key_name ? await this.keypairFor(auth.userId, server.key_name) : null;
     const placement = await this.placementFor(auth, server.availability_zone);
@@ -145,9 +141,9 @@ export class ServersService {
           description: (server as { description?: string | null }).description ?? null,
           projectId,
           userId: auth.userId,
-          imageRef: boot.rootVolume ? '' : boot.image!.id,
+          imageRef: boot.imageRef,
           imageProperties: boot.imageProperties,
-          imageSpec: boot.rootVolume ? null : this.imageSpec(boot.image!),
+          imageSpec: boot.imageSpec,
           kernelBoot,
           blockDevices: boot.volumes,
           flavor: instanceFlavor(flavor),
@@ -249,28 +245,44 @@ export class ServersService {
   /**
    * What the server boots from: the image for a local root disk, or a root volume (whose image
    * metadata, or its source image's properties, stand for the image's). A root volume does not use
-   * the flavor's disk, so only the volume's size is checked against the image.
+   * the flavor's disk, so only the volume's size is checked against the image. An image of a
+   * volume-backed server brings its own mappings: its snapshots become the new server's volumes.
    */
-  private async bootSourceFor(plan: BootPlan, auth: AuthContext, flavor: FlavorEntity) {
-    const rootVolume = plan.volumes.find((volume) => volume.bootIndex === 0);
-    const volumeMetadata = await this.blockDevices.checkRequested(plan.volumes, auth);
+  private async bootSourceFor(
+    imageRef: string | undefined,
+    mappings: BlockDeviceMapping[] | undefined,
+    auth: AuthContext,
+    flavor: FlavorEntity,
+  ) {
+    let plan = bootPlanOf(imageRef, mappings);
+    let rootVolume = plan.volumes.find((volume) => volume.bootIndex === 0);
     let image: ImageRef | null = null;
+    let imageCarriesVolumes = false;
     if (plan.imageId) {
       image = await this.imageFor(
         plan.imageId,
         auth,
         rootVolume ? { ...instanceFlavor(flavor), rootGb: 0 } : flavor,
       );
-      const volumeGb = rootVolume?.volumeSize;
-      if (volumeGb && Math.max(image.minDisk * GIB, image.size ?? 0) > volumeGb * GIB) {
+      const imageMappings = rootVolume ? [] : mappingsOfImage(image.properties);
+      if (imageMappings.length > 0) {
+        imageCarriesVolumes = true;
+        plan = bootPlanOfImage(image.id, imageMappings, mappings);
+        rootVolume = plan.volumes.find((volume) => volume.bootIndex === 0);
+      }
+      const volumeGb = rootVolume?.sourceType === 'image' ? rootVolume.volumeSize : null;
+      const needed = Math.max(image.minDisk * GIB, image.size ?? 0);
+      if (volumeGb && needed > volumeGb * GIB) {
         throw badRequest(
-          `Volume is smaller than the minimum size specified in image metadata. Volume size is ${volumeGb * GIB} bytes, minimum size is ${Math.max(image.minDisk * GIB, image.size ?? 0)} bytes.`,
+          `Volume is smaller than the minimum size specified in image metadata. Volume size is ${volumeGb * GIB} bytes, minimum size is ${needed} bytes.`,
         );
       }
     }
+    const volumeMetadata = await this.blockDevices.checkRequested(plan.volumes, auth);
     return {
-      image,
-      rootVolume,
+      // As in Nova, a server booted from a volume shows no image, unless an image brought the volume.
+      imageRef: rootVolume && !imageCarriesVolumes ? '' : (image?.id ?? ''),
+      imageSpec: rootVolume ? null : this.imageSpec(image!),
       volumes: plan.volumes,
       imageProperties: image?.properties ?? volumeMetadata ?? {},
     };

@@ -179,6 +179,30 @@ export const RollDetaching = rpc<{ volumeId: string; context: VolumeCallerContex
   'block-storage.volume.roll-detaching',
 );
 
+export interface SnapshotRef {
+  id: string;
+  volumeId: string;
+  /** GiB, the volume's size when it was taken. */
+  size: number;
+  /** creating, available, error, deleting, ... */
+  status: string;
+  name: string | null;
+}
+
+/**
+ * Snapshots a volume, attached or not (Nova's create_snapshot_force, for images of volume-backed
+ * servers); answers in `creating`: poll GetSnapshot until `available`. Quota applies.
+ */
+export const CreateSnapshot = rpc<
+  { volumeId: string; context: VolumeCallerContext; name?: string; description?: string },
+  SnapshotRef
+>('block-storage.snapshot.create');
+
+/** SnapshotNotFound (404) when it is not the context's to see. */
+export const GetSnapshot = rpc<{ snapshotId: string; context: VolumeCallerContext }, SnapshotRef>(
+  'block-storage.snapshot.get',
+);
+
 /** The JetStream stream of volume events compute follows (Nova's external events from Cinder). */
 export const BLOCK_STORAGE_VOLUME_STREAM = 'BLOCK_STORAGE_VOLUME_EVENTS';
 
