@@ -10,6 +10,28 @@ export interface ResourceSizes {
   memoryLimit: string;
 }
 
+/** A folder of files that outlive the pod, on the service's claim. */
+export interface DataFolder {
+  /** The service's variable naming the folder; it points at the mount (see dataPath). */
+  variable: string;
+  /** The claim's subfolder, mounted at /var/lib/stratus/<name>. */
+  name: string;
+  /**
+   * The service hands out paths in this folder that compute hosts open (volume connection info),
+   * so compute-agent mounts it at the same path and publishes it on the host for libvirt.
+   */
+  hypervisors?: boolean;
+}
+
+/**
+ * One ReadWriteMany claim per service rather than one per replica (a StatefulSet's claim
+ * templates): any replica answers any request, so every replica must see every file.
+ */
+export interface DataClaim {
+  size: string;
+  folders: DataFolder[];
+}
+
 export interface DeployedService {
   descriptor: ServiceDescriptor;
   kind: WorkloadKind;
@@ -20,6 +42,8 @@ export interface DeployedService {
   unlimitedBody?: boolean;
   /** Other services' APIs it calls over HTTP, and the variable that holds each one's URL. */
   calls?: { service: string; variable: string }[];
+  /** Files that must outlive its pods (README, Storage). */
+  storage?: DataClaim;
 }
 
 const API_SIZES: ResourceSizes = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '512Mi' };
@@ -35,7 +59,20 @@ function deployed(name: string, settings: Omit<DeployedService, 'descriptor'>): 
  */
 export const DEPLOYED_SERVICES: readonly DeployedService[] = [
   deployed('identity', { kind: 'api', database: true, resources: API_SIZES }),
-  deployed('image', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
+  deployed('image', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    unlimitedBody: true,
+    // Staged data is shared too: an import may reach another replica than the one that staged it.
+    storage: {
+      size: '100Gi',
+      folders: [
+        { variable: 'IMAGE_STORE_DIR', name: 'images' },
+        { variable: 'IMAGE_STAGING_DIR', name: 'image-staging' },
+      ],
+    },
+  }),
   deployed('network', { kind: 'api', database: true, resources: API_SIZES }),
   deployed('block-storage', {
     kind: 'api',
@@ -43,8 +80,18 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
     resources: API_SIZES,
     unlimitedBody: true,
     calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
+    storage: {
+      size: '500Gi',
+      folders: [{ variable: 'BLOCK_STORAGE_VOLUMES_DIR', name: 'volumes', hypervisors: true }],
+    },
   }),
-  deployed('object-storage', { kind: 'api', database: true, resources: API_SIZES, unlimitedBody: true }),
+  deployed('object-storage', {
+    kind: 'api',
+    database: true,
+    resources: API_SIZES,
+    unlimitedBody: true,
+    storage: { size: '100Gi', folders: [{ variable: 'OBJECT_STORAGE_DATA_DIR', name: 'objects' }] },
+  }),
   deployed('compute-api', {
     kind: 'api',
     database: true,

@@ -14,6 +14,7 @@ import {
   serviceMonitor,
   sharedConfigGenerator,
 } from './shared';
+import { claimName } from './storage';
 import {
   autoscaler,
   daemonSet,
@@ -21,6 +22,7 @@ import {
   disruptionBudget,
   migrationJob,
   networkPolicy,
+  persistentVolumeClaim,
   service as clusterService,
 } from './workloads';
 
@@ -37,7 +39,10 @@ function yamlFile(...documents: unknown[]): string {
   );
 }
 
-function serviceFiles(service: DeployedService): Record<string, string> {
+function serviceFiles(
+  service: DeployedService,
+  services: readonly DeployedService[],
+): Record<string, string> {
   const name = service.descriptor.name;
   const files: Record<string, string> = {};
   const resources: string[] = [];
@@ -45,8 +50,9 @@ function serviceFiles(service: DeployedService): Record<string, string> {
     files[`base/${name}/${file}`] = yamlFile(...documents);
     resources.push(file);
   };
-  if (service.kind === 'agent') add('daemon-set.yaml', daemonSet(service));
+  if (service.kind === 'agent') add('daemon-set.yaml', daemonSet(service, services));
   else add('deployment.yaml', deployment(service));
+  if (service.storage) add('persistent-volume-claim.yaml', persistentVolumeClaim(service, service.storage));
   add('service.yaml', clusterService(service));
   // A host-network pod is outside NetworkPolicy's reach.
   if (service.kind !== 'agent') add('network-policy.yaml', networkPolicy(service));
@@ -83,19 +89,31 @@ function overlayFiles(overlay: Overlay, services: readonly DeployedService[], ve
     ],
     images: [{ name: 'stratus', newName: overlay.image, newTag: version }],
   };
+  const patches: NonNullable<Kustomization['patchesJson6902']> = [];
   if (overlay.highlyAvailable) {
-    kustomization.patchesJson6902 = [
-      {
-        target: { group: 'k8s.mariadb.com', version: 'v1alpha1', kind: 'MariaDB', name: 'mariadb' },
-        path: 'mariadb-galera.yaml',
-      },
-    ];
+    patches.push({
+      target: { group: 'k8s.mariadb.com', version: 'v1alpha1', kind: 'MariaDB', name: 'mariadb' },
+      path: 'mariadb-galera.yaml',
+    });
   }
+  const claims = overlay.storageClass ? services.filter((s) => s.storage) : [];
+  for (const service of claims) {
+    patches.push({
+      target: { version: 'v1', kind: 'PersistentVolumeClaim', name: claimName(service) },
+      path: 'storage-class.yaml',
+    });
+  }
+  if (patches.length > 0) kustomization.patchesJson6902 = patches;
   const files: Record<string, string> = {
     [`${dir}/kustomization.yaml`]: yamlFile(kustomization),
     [`${dir}/ingress.yaml`]: yamlFile(...apis.map((s) => ingress(s, overlay))),
   };
   if (overlay.highlyAvailable) files[`${dir}/mariadb-galera.yaml`] = yamlFile(MARIADB_GALERA_PATCH);
+  if (claims.length > 0) {
+    files[`${dir}/storage-class.yaml`] = yamlFile([
+      { op: 'add', path: '/spec/storageClassName', value: overlay.storageClass },
+    ]);
+  }
   return files;
 }
 
@@ -116,7 +134,7 @@ export function manifestTree(
     'base/kustomization.yaml': yamlFile(base),
     'base/service-account.yaml': yamlFile(serviceAccount()),
     'base/service-monitor.yaml': yamlFile(serviceMonitor()),
-    ...Object.assign({}, ...services.map(serviceFiles)),
+    ...Object.assign({}, ...services.map((s) => serviceFiles(s, services))),
     'autoscaling/kustomization.yaml': yamlFile({ resources: scaled.map((s) => `${s.descriptor.name}.yaml`) }),
     ...Object.fromEntries(
       scaled.map((s) => [

@@ -22,3 +22,6 @@ export const MONITORING_NAMESPACE = 'monitoring';
 
 /** Nodes that run compute-agent: `kubectl label node <node> stratus.io/hypervisor=true`. */
 export const HYPERVISOR_LABEL = 'stratus.io/hypervisor';
+
+/** Parent of every data folder, in the services' pods and on hypervisor hosts alike. */
+export const DATA_ROOT = '/var/lib/stratus';

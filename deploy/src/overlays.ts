@@ -12,6 +12,8 @@ export interface Overlay {
   /** Several replicas with an HPA and a PDB each, and a Galera cluster. */
   highlyAvailable: boolean;
   config: Record<string, string>;
+  /** The data claims' class, which must offer ReadWriteMany; unset: the cluster's default class. */
+  storageClass?: string;
 }
 
 export const OVERLAYS: readonly Overlay[] = [
@@ -30,6 +32,7 @@ export const OVERLAYS: readonly Overlay[] = [
     image: 'registry.example.com/stratus',
     highlyAvailable: true,
     config: {},
+    storageClass: 'shared-filesystem',
   },
 ];
 

@@ -20,7 +20,8 @@ export interface Kustomization {
   generatorOptions?: { labels: Record<string, string> };
   images?: { name: string; newName: string; newTag: string }[];
   patchesJson6902?: {
-    target: { group: string; version: string; kind: string; name: string };
+    /** No group for the core API (v1). */
+    target: { group?: string; version: string; kind: string; name: string };
     path: string;
   }[];
 }

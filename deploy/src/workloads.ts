@@ -8,11 +8,12 @@ import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import { DeployedService } from './deployed-services';
+import { DataClaim, DeployedService } from './deployed-services';
 import {
   CONFIG_MAP,
   DATABASE_HOST,
@@ -27,6 +28,7 @@ import {
   TOKEN_KEYS_MOUNT,
   TOKEN_KEYS_SECRET,
 } from './names';
+import { claimName, dataEnv, dataMounts, dataVolumes, hypervisorStorage } from './storage';
 
 /** Labels that select a service's pods; `component` keeps migration pods out of the Service. */
 export function selectorLabels(
@@ -78,6 +80,7 @@ function serviceEnv(service: DeployedService): IEnvVar[] {
     { name: service.descriptor.portVariable, value: String(service.descriptor.defaultPort) },
     secretEnv('NATS_URL', NATS_SECRET, 'url'),
     ...databaseEnv(service),
+    ...dataEnv(service),
   ];
   for (const call of service.calls ?? []) {
     const target = serviceDescriptor(call.service);
@@ -116,6 +119,8 @@ const RESTRICTED_POD: IPodSpec['securityContext'] = {
   runAsUser: 1000,
   runAsGroup: 1000,
   fsGroup: 1000,
+  // A data claim already owned by the group is not walked file by file at every pod start.
+  fsGroupChangePolicy: 'OnRootMismatch',
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
@@ -150,7 +155,11 @@ function serviceContainer(service: DeployedService): IContainer {
       limits: { cpu: sizes.cpuLimit, memory: sizes.memoryLimit },
     },
     securityContext: RESTRICTED_CONTAINER,
-    volumeMounts: [{ name: 'token-keys', mountPath: TOKEN_KEYS_MOUNT, readOnly: true }, SCRATCH_MOUNT],
+    volumeMounts: [
+      { name: 'token-keys', mountPath: TOKEN_KEYS_MOUNT, readOnly: true },
+      SCRATCH_MOUNT,
+      ...dataMounts(service),
+    ],
   };
 }
 
@@ -166,6 +175,7 @@ function podSpec(service: DeployedService): IPodSpec {
       // Mounted whole (no subPath) so that rotated keys appear without a restart.
       { name: 'token-keys', secret: { secretName: TOKEN_KEYS_SECRET, defaultMode: 0o440 } },
       SCRATCH_VOLUME,
+      ...dataVolumes(service),
     ],
   };
 }
@@ -203,10 +213,11 @@ export function deployment(service: DeployedService): IDeployment {
  * compute-agent: one per hypervisor node, in the host's network namespace (it plugs VIFs there),
  * privileged to reach /dev/kvm and libvirt, named after its node so `compute.<host>.*` matches.
  */
-export function daemonSet(service: DeployedService): IDaemonSet {
+export function daemonSet(service: DeployedService, services: readonly DeployedService[]): IDaemonSet {
   const selector = selectorLabels(service);
   const base = podSpec(service);
   const container = base.containers[0];
+  const shared = hypervisorStorage(services);
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -224,7 +235,13 @@ export function daemonSet(service: DeployedService): IDaemonSet {
           dnsPolicy: 'ClusterFirstWithHostNet',
           // Instances keep running when the agent stops; it only needs to finish its current step.
           terminationGracePeriodSeconds: 60,
-          securityContext: { runAsUser: 0, runAsGroup: 0, fsGroup: 1000 },
+          securityContext: {
+            runAsUser: 0,
+            runAsGroup: 0,
+            fsGroup: 1000,
+            fsGroupChangePolicy: 'OnRootMismatch',
+          },
+          initContainers: shared.initContainers,
           containers: [
             {
               ...container,
@@ -237,6 +254,7 @@ export function daemonSet(service: DeployedService): IDaemonSet {
                   mountPath: '/var/lib/stratus/instances',
                   mountPropagation: 'Bidirectional',
                 },
+                ...shared.mounts,
               ],
             },
           ],
@@ -247,10 +265,21 @@ export function daemonSet(service: DeployedService): IDaemonSet {
               name: 'instances',
               hostPath: { path: '/var/lib/stratus/instances', type: 'DirectoryOrCreate' },
             },
+            ...shared.volumes,
           ],
         },
       },
     },
+  };
+}
+
+/** No storageClassName: the cluster's default, unless the overlay names a class (overlays.ts). */
+export function persistentVolumeClaim(service: DeployedService, claim: DataClaim): IPersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: claimName(service), labels: selectorLabels(service, 'storage') },
+    spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: claim.size } } },
   };
 }
 

@@ -4,7 +4,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { z } from 'zod';
 
 type Validator = (document: Record<string, unknown>) => void;
@@ -87,6 +87,7 @@ const VALIDATORS: Record<string, Validator> = {
   'v1/ConfigMap': model(ConfigMap),
   'v1/Service': model(Service),
   'v1/ServiceAccount': model(ServiceAccount),
+  'v1/PersistentVolumeClaim': model(PersistentVolumeClaim),
   'apps/v1/Deployment': model(Deployment),
   'apps/v1/DaemonSet': model(DaemonSet),
   'batch/v1/Job': model(Job),

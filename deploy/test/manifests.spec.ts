@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { DEPLOYED_SERVICES } from '../src/deployed-services';
-import { generatedFiles, manifestsFolder, releaseVersion } from '../src/main';
+import { generatedFiles, manifestsFolder, releaseVersion, repositoryRoot } from '../src/main';
 import { manifestTree } from '../src/manifest-tree';
 import { HYPERVISOR_LABEL } from '../src/names';
 import { OVERLAYS } from '../src/overlays';
@@ -35,6 +35,28 @@ function find(documents: Doc[], kind: string, name: string): Doc | undefined {
 function podSpec(workload: Doc): Doc {
   return workload.spec.template.spec;
 }
+
+function envValue(container: Doc, name: string): string | undefined {
+  return (container.env as Doc[]).find((variable) => variable.name === name)?.value;
+}
+
+/** The claim and subfolder a container sees at `path`, when a claim is mounted there. */
+function claimAt(
+  workload: Doc,
+  container: Doc,
+  path: string,
+): { claim: string; subPath?: string } | undefined {
+  const mount = (container.volumeMounts as Doc[]).find((m) => m.mountPath === path);
+  const volume = (podSpec(workload).volumes as Doc[]).find((v) => v.name === mount?.name);
+  return (
+    volume?.persistentVolumeClaim && {
+      claim: volume.persistentVolumeClaim.claimName,
+      subPath: mount!.subPath,
+    }
+  );
+}
+
+const STORING = DEPLOYED_SERVICES.filter((s) => s.storage);
 
 const folder = manifestsFolder();
 const version = releaseVersion();
@@ -182,14 +204,89 @@ describe('deploy/k8s', () => {
         expect(spec.volumes.filter((v: Doc) => v.hostPath).map((v: Doc) => v.hostPath.path)).toEqual([
           '/var/run/libvirt',
           '/var/lib/stratus/instances',
+          '/var/lib/stratus',
         ]);
         expect(spec.containers[0].env).toContainEqual({
           name: 'COMPUTE_AGENT_HOST',
           valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
         });
       });
+
+      it('keeps image, volume and object data on a ReadWriteMany claim where the variables point', () => {
+        expect(STORING.map((s) => s.descriptor.name).sort()).toEqual([
+          'block-storage',
+          'image',
+          'object-storage',
+        ]);
+        for (const service of STORING) {
+          const name = service.descriptor.name;
+          const deployment = find(documents, 'Deployment', name)!;
+          const [container] = podSpec(deployment).containers as Doc[];
+          const claims = new Set<string>();
+          const paths = new Set<string>();
+          for (const { variable } of service.storage!.folders) {
+            const path = envValue(container, variable) ?? '(unset)';
+            const mounted = claimAt(deployment, container, path);
+            // With the variable's name, a failure says which folder is not on a claim.
+            expect({ variable, claim: mounted?.claim }).toEqual({ variable, claim: expect.any(String) });
+            claims.add(mounted!.claim);
+            paths.add(path);
+          }
+          // One claim per service, each folder its own part of it.
+          expect(claims.size).toBe(1);
+          expect(paths.size).toBe(service.storage!.folders.length);
+          const claim = find(documents, 'PersistentVolumeClaim', [...claims][0])!;
+          expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
+          expect(claim.spec.storageClassName).toBe(overlay.storageClass);
+          expect(claim.spec.resources.requests.storage).toBe(service.storage!.size);
+          // Migrations touch only the database.
+          expect(podSpec(find(documents, 'Job', `${name}-migrate`)!).volumes).toEqual([
+            expect.objectContaining({ emptyDir: expect.anything() }),
+          ]);
+        }
+        expect(documents.filter((d) => d.kind === 'PersistentVolumeClaim')).toHaveLength(STORING.length);
+      });
+
+      it("mounts block-storage's volume folder in compute-agent and on its host at the same path", () => {
+        const blockStorage = find(documents, 'Deployment', 'block-storage')!;
+        const path = envValue(podSpec(blockStorage).containers[0], 'BLOCK_STORAGE_VOLUMES_DIR')!;
+        const served = claimAt(blockStorage, podSpec(blockStorage).containers[0], path)!;
+
+        const agent = find(documents, 'DaemonSet', 'compute-agent')!;
+        const spec = podSpec(agent);
+        expect(claimAt(agent, spec.containers[0], path)).toEqual(served);
+
+        // libvirtd on the host opens the path: an init container binds the claim there.
+        const [publish] = spec.initContainers as Doc[];
+        expect(publish.securityContext.privileged).toBe(true);
+        const source = (publish.volumeMounts as Doc[]).find(
+          (m) => claimAt(agent, publish, m.mountPath)?.claim === served.claim,
+        )!;
+        expect(source.subPath).toBe(served.subPath);
+        const hostMount = (publish.volumeMounts as Doc[]).find(
+          (m) => m.mountPropagation === 'Bidirectional',
+        )!;
+        const hostPath = (spec.volumes as Doc[]).find((v) => v.name === hostMount.name)!.hostPath
+          .path as string;
+        expect(path.startsWith(`${hostPath}/`)).toBe(true);
+        const target = hostMount.mountPath + path.slice(hostPath.length);
+        expect(publish.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+        expect(publish.command[2].split('\n')).toEqual(
+          expect.arrayContaining(['set -eu', `mount --bind ${source.mountPath} ${target}`]),
+        );
+      });
     },
   );
+
+  it('names data folders by variables their services read', () => {
+    for (const service of STORING) {
+      const configFolder = join(repositoryRoot(), 'apps', service.descriptor.name, 'src', 'config');
+      const config = readdirSync(configFolder)
+        .map((file) => readFileSync(join(configFolder, file), 'utf8'))
+        .join('\n');
+      for (const { variable } of service.storage!.folders) expect(config).toContain(`  ${variable}: z.`);
+    }
+  });
 
   it('fails on invalid manifests', () => {
     const documents = render(join(__dirname, 'fixtures', 'invalid'));
