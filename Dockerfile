@@ -20,6 +20,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# qemu-img: block storage converts images into volumes, compute-agent makes instance disks.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends qemu-utils \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production APP=identity
 WORKDIR /app
 COPY --from=build /src/package.json ./

@@ -44,6 +44,8 @@ export interface DeployedService {
   calls?: { service: string; variable: string }[];
   /** Files that must outlive its pods (README, Storage). */
   storage?: DataClaim;
+  /** Size of the pod's own /tmp when its work files are big (image conversions); 256Mi otherwise. */
+  scratchSize?: string;
 }
 
 const API_SIZES: ResourceSizes = { cpu: '100m', memory: '192Mi', cpuLimit: '1', memoryLimit: '512Mi' };
@@ -80,6 +82,8 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
     resources: API_SIZES,
     unlimitedBody: true,
     calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
+    // Images are downloaded and converted under /tmp before they become volumes.
+    scratchSize: '50Gi',
     storage: {
       size: '500Gi',
       folders: [{ variable: 'BLOCK_STORAGE_VOLUMES_DIR', name: 'volumes', hypervisors: true }],

@@ -124,7 +124,11 @@ const RESTRICTED_POD: IPodSpec['securityContext'] = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-const SCRATCH_VOLUME: IVolume = { name: 'scratch', emptyDir: { sizeLimit: '256Mi' } };
+const DEFAULT_SCRATCH_SIZE = '256Mi';
+const scratchVolume = (size = DEFAULT_SCRATCH_SIZE): IVolume => ({
+  name: 'scratch',
+  emptyDir: { sizeLimit: size },
+});
 const SCRATCH_MOUNT: IVolumeMount = { name: 'scratch', mountPath: '/tmp' };
 
 function serviceContainer(service: DeployedService): IContainer {
@@ -174,7 +178,7 @@ function podSpec(service: DeployedService): IPodSpec {
     volumes: [
       // Mounted whole (no subPath) so that rotated keys appear without a restart.
       { name: 'token-keys', secret: { secretName: TOKEN_KEYS_SECRET, defaultMode: 0o440 } },
-      SCRATCH_VOLUME,
+      scratchVolume(service.scratchSize),
       ...dataVolumes(service),
     ],
   };
@@ -393,7 +397,7 @@ export function migrationJob(service: DeployedService): IJob {
               volumeMounts: [SCRATCH_MOUNT],
             },
           ],
-          volumes: [SCRATCH_VOLUME],
+          volumes: [scratchVolume()],
         },
       },
     },

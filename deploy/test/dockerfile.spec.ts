@@ -73,6 +73,13 @@ describe('Dockerfile', () => {
     expect(runtime).toContain('ENV NODE_ENV=production APP=identity');
   });
 
+  it('ships qemu-img, which block storage and compute-agent run', () => {
+    const installs = stages()
+      .get('runtime')!
+      .filter((line) => line.startsWith('RUN ') && line.includes('apt-get install'));
+    expect(installs.join(' ')).toMatch(/\bqemu-utils\b/);
+  });
+
   it('keeps local state and build output out of the context', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', 'dist', 'data', 'tmp']));

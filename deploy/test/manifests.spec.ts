@@ -247,6 +247,14 @@ describe('deploy/k8s', () => {
         expect(documents.filter((d) => d.kind === 'PersistentVolumeClaim')).toHaveLength(STORING.length);
       });
 
+      it('gives block storage a /tmp big enough to convert images into volumes', () => {
+        const scratchOf = (name: string) =>
+          (podSpec(find(documents, 'Deployment', name)!).volumes as Doc[]).find((v) => v.name === 'scratch')!
+            .emptyDir.sizeLimit;
+        expect(scratchOf('block-storage')).toBe('50Gi');
+        expect(scratchOf('identity')).toBe('256Mi');
+      });
+
       it("mounts block-storage's volume folder in compute-agent and on its host at the same path", () => {
         const blockStorage = find(documents, 'Deployment', 'block-storage')!;
         const path = envValue(podSpec(blockStorage).containers[0], 'BLOCK_STORAGE_VOLUMES_DIR')!;
