@@ -59,7 +59,9 @@ describe('npm start (the local cloud)', () => {
     SERVICE_REGISTRY.forEach((service, i) => (env[service.portVariable] = String(ports[i])));
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    // A step that failed midway leaves the first cloud running.
+    if (first?.child.exitCode === null) await stopCloud(first.child);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(env.COMPUTE_AGENT_INSTANCES_DIR, { recursive: true, force: true });
     rmSync(env.BLOCK_STORAGE_VOLUMES_DIR, { recursive: true, force: true });
@@ -95,11 +97,23 @@ describe('npm start (the local cloud)', () => {
     });
   }
 
-  it('brings the cloud up with openrc files that work, stops cleanly, and starts again idempotently', async () => {
-    const first = await startCloud();
+  // One cloud for the steps below, which run in order: guests are slow to boot, the cloud is not.
+  let first: { child: ChildProcess; output: () => string };
+  let demo: CliCredentials;
+  let admin: CliCredentials;
+  const consoleOf = async (id: string) => (await openstack(demo, [['console', 'log', 'show', id]]))[0].stdout;
+  const lastDisks = (log: string) =>
+    log
+      .trimEnd()
+      .split('\n')
+      .filter((line) => line.startsWith('DISKS:'))
+      .at(-1);
+
+  it("brings the cloud up with openrc files that work, and boots the issue's openstacksdk server", async () => {
+    first = await startCloud();
     expect(first.output()).toContain('identity');
-    const demo = credentialsFrom(join(dataDir, 'demo-openrc'));
-    const admin = credentialsFrom(join(dataDir, 'admin-openrc'));
+    demo = credentialsFrom(join(dataDir, 'demo-openrc'));
+    admin = credentialsFrom(join(dataDir, 'admin-openrc'));
     expect(demo.password).toBe('demo-password');
     const [token, catalog, images, networks] = await openstack(demo, [
       ['token', 'issue', '-f', 'json'],
@@ -139,7 +153,9 @@ print("deleted")
 `,
     );
     expect(booted.trim().split('\n')).toEqual(['ACTIVE', 'deleted']);
+  }, 120_000);
 
+  it('runs a server as a TCG guest that sees a hot-plugged volume, and deletes it without leftovers', async () => {
     // libvirtd answers here (tools/libvirt/start-libvirtd.sh), so that server was a real TCG guest:
     // its console shows the tiny guest booting, and deleting it leaves no domain, disk or tap.
     expect(existsSync('/run/libvirt/libvirt-sock')).toBe(true);
@@ -170,14 +186,6 @@ print("deleted")
     );
     // A volume hot-plugged through the API shows up in the guest under its id (virtio keeps 20
     // characters of a serial), and is gone from it once removed.
-    const consoleOf = async (id: string) =>
-      (await openstack(demo, [['console', 'log', 'show', id]]))[0].stdout;
-    const lastDisks = (log: string) =>
-      log
-        .trimEnd()
-        .split('\n')
-        .filter((line) => line.startsWith('DISKS:'))
-        .at(-1);
     const [volumeCreated] = await openstack(demo, [
       ['volume', 'create', '--size', '1', 'data', '-f', 'json'],
     ]);
@@ -217,8 +225,11 @@ print("deleted")
       server.id,
     );
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(false);
+    const [volumeDeleted] = await openstack(demo, [['volume', 'delete', volume]]);
+    expect(volumeDeleted.rc).toBe(0);
+  }, 300_000);
 
-    // Boot from volume: the guest's root disk is a volume made from the image, kept after the server.
+  it('boots a TCG guest from a volume made from the image, and keeps the volume after it', async () => {
     const [bootedFromVolume] = await openstack(demo, [
       [
         'server',
@@ -252,13 +263,16 @@ print("deleted")
     expect(hostHas('virsh', ['-c', 'qemu:///system', 'dominfo', volumeGuest.id])).toBe(false);
     const [kept, volumesDeleted] = await openstack(demo, [
       ['volume', 'show', rootVolume, '-f', 'json'],
-      ['volume', 'delete', rootVolume, volume],
+      ['volume', 'delete', rootVolume],
     ]);
     expect(jsonOf<{ status: string; bootable: string }>(kept)).toMatchObject({
       status: 'available',
       bootable: 'true',
     });
     expect(volumesDeleted.rc).toBe(0);
+  }, 300_000);
+
+  it('stops cleanly and starts again idempotently', async () => {
     expect(await stopCloud(first.child)).toBe(0);
 
     const second = await startCloud();
