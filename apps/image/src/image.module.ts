@@ -22,6 +22,11 @@ export function storeDir(config: ImageConfig): string {
   return config.IMAGE_STORE_DIR ?? join(config.DATA_DIR, 'images');
 }
 
+/** Each process writes its temporary files apart, and those of a dead one go once it is stale. */
+function storeOptions(config: ImageConfig): { writer: string; abandonedAfterMs: number } {
+  return { writer: config.IMAGE_NODE_ID, abandonedAfterMs: config.IMAGE_UPLOAD_STALE_SECONDS * 1000 };
+}
+
 export function stagingDir(config: ImageConfig): string {
   return config.IMAGE_STAGING_DIR ?? join(config.DATA_DIR, 'image-staging');
 }
@@ -52,10 +57,14 @@ export class ImageModule {
       ],
       providers: [
         { provide: IMAGE_CONFIG, useValue: config },
-        { provide: IMAGE_STORE, useFactory: () => new FilesystemStore(storeDir(config), 'file') },
+        {
+          provide: IMAGE_STORE,
+          useFactory: () => new FilesystemStore(storeDir(config), 'file', storeOptions(config)),
+        },
         {
           provide: STAGING_STORE,
-          useFactory: () => new FilesystemStore(stagingDir(config), 'os_glance_staging_store'),
+          useFactory: () =>
+            new FilesystemStore(stagingDir(config), 'os_glance_staging_store', storeOptions(config)),
         },
         QuotaService,
         ImagesService,

@@ -3,6 +3,7 @@ import { GetImage, ImageRef, RemoteErrorPayload } from '@stratus/contracts';
 import { expectEventually, TEST_NATS_URL, TestCloud } from '@stratus/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { ImageApi, Project, projectWithToken, qcow2Header } from './image-helpers';
@@ -34,7 +35,7 @@ describe('image API (Glance v2)', () => {
   });
 
   const storeFiles = () => readdirSync(storeDir).filter((f) => f !== '.incoming');
-  const incomingFiles = () => readdirSync(join(storeDir, '.incoming'));
+  const incomingFiles = () => readdirSync(join(storeDir, '.incoming', hostname()));
 
   describe('versions and schemas', () => {
     it('answers GET / with 300 and GET /versions with 200, without a token', async () => {

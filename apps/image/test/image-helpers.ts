@@ -101,6 +101,53 @@ export class ImageApi {
   }
 }
 
+/** An upload in progress: the client sends when told, finishes, or drops the connection. */
+export interface OpenUpload {
+  response: Promise<{ status: number; body: string }>;
+  send(data: Buffer): Promise<void>;
+  finish(data: Buffer): void;
+  drop(): void;
+}
+
+/** Starts an upload declaring `declared` bytes and sends `first`; the rest is up to the test. */
+export function openUpload(
+  api: ImageApi,
+  token: string,
+  id: string,
+  declared: number,
+  first: Buffer,
+): OpenUpload {
+  const url = new URL(`${api.url}/v2/images/${id}/file`);
+  const request = httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'PUT',
+    headers: {
+      'X-Auth-Token': token,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': declared,
+    },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+  response.catch(() => undefined);
+  request.write(first);
+  return {
+    response,
+    send: (data) =>
+      new Promise<void>((resolve, reject) => request.write(data, (e) => (e ? reject(e) : resolve()))),
+    finish: (data) => request.end(data),
+    drop: () => request.destroy(),
+  };
+}
+
 export async function projectWithToken(cloud: TestCloud, prefix: string, role = 'member'): Promise<Project> {
   const credentials = await cloud.createProjectUser(prefix, role);
   return { ...credentials, token: await cloud.token(credentials) };

@@ -1,41 +1,10 @@
 import { expectEventually, ServiceProcess, TestCloud } from '@stratus/testing';
 import { readdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ImageApi, Project, projectWithToken } from './image-helpers';
+import { ImageApi, openUpload, Project, projectWithToken } from './image-helpers';
 
 const MIB = 1024 * 1024;
-
-/** An upload that has sent `sent` bytes of `declared` and stays open until finished or dropped. */
-function openUpload(api: ImageApi, token: string, id: string, declared: number, sent: number) {
-  const url = new URL(`${api.url}/v2/images/${id}/file`);
-  const request = httpRequest({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'PUT',
-    headers: {
-      'X-Auth-Token': token,
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': declared,
-    },
-  });
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    request.on('response', (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    request.on('error', reject);
-  });
-  response.catch(() => undefined);
-  request.write(Buffer.alloc(sent, 1));
-  return {
-    response,
-    finish: () => request.end(Buffer.alloc(declared - sent, 2)),
-    drop: () => request.destroy(),
-  };
-}
 
 describe('image data across failures', () => {
   let cloud: TestCloud;
@@ -43,6 +12,8 @@ describe('image data across failures', () => {
   let a: Project;
   let storeDir: string;
   let restarted: ServiceProcess | undefined;
+  /** This process's temporary files: IMAGE_NODE_ID defaults to the host name. */
+  const incoming = () => join(storeDir, '.incoming', hostname());
 
   beforeAll(async () => {
     cloud = await TestCloud.start(['image']);
@@ -59,23 +30,23 @@ describe('image data across failures', () => {
   it('answers 410 to an upload whose image was deleted meanwhile, keeping no data', async () => {
     const image = await api.createImage(a.token);
     const id = image.id as string;
-    const upload = openUpload(api, a.token, id, 4 * MIB, MIB);
+    const upload = openUpload(api, a.token, id, 4 * MIB, Buffer.alloc(MIB, 1));
     await expectEventually(async () => expect((await api.show(a.token, id)).status).toBe('saving'));
     expect((await api.call('DELETE', `/v2/images/${id}`, { token: a.token })).status).toBe(204);
-    upload.finish();
+    upload.finish(Buffer.alloc(3 * MIB, 2));
     const { status } = await upload.response;
     expect(status).toBe(410);
     expect(readdirSync(storeDir).filter((f) => f !== '.incoming')).not.toContain(id);
-    expect(readdirSync(join(storeDir, '.incoming'))).toEqual([]);
+    expect(readdirSync(incoming())).toEqual([]);
   });
 
   it('puts an image the service died uploading back to queued, with no partial file', async () => {
     const image = await api.createImage(a.token);
     const id = image.id as string;
-    const upload = openUpload(api, a.token, id, 8 * MIB, 2 * MIB);
+    const upload = openUpload(api, a.token, id, 8 * MIB, Buffer.alloc(2 * MIB, 1));
     await expectEventually(async () => {
       expect((await api.show(a.token, id)).status).toBe('saving');
-      expect(readdirSync(join(storeDir, '.incoming'))).toHaveLength(1);
+      expect(readdirSync(incoming())).toHaveLength(1);
     });
     const port = Number(new URL(cloud.service('image').url).port);
     await cloud.service('image').stop('SIGKILL');
@@ -86,7 +57,7 @@ describe('image data across failures', () => {
       IMAGE_PORT: String(port),
     });
     expect(await api.show(a.token, id)).toMatchObject({ status: 'queued', size: null, checksum: null });
-    expect(readdirSync(join(storeDir, '.incoming'))).toEqual([]);
+    expect(readdirSync(incoming())).toEqual([]);
     expect((await api.upload(a.token, id, Buffer.from('second try'))).status).toBe(204);
     expect((await api.show(a.token, id)).status).toBe('active');
   });

@@ -1,9 +1,11 @@
 import { loadConfig } from '@stratus/platform';
 import { projectWithToken } from './image-helpers';
-import { RunningService, TestCloud } from '@stratus/testing';
+import { expectEventually, RunningService, TestCloud } from '@stratus/testing';
 import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { imageConfigSchema } from '../src/config/image-config';
 import { createImageApp } from '../src/image-app';
+import { ImageEntity } from '../src/persistence/image.entities';
 import { ImageApi, Project } from './image-helpers';
 
 /**
@@ -20,7 +22,7 @@ describe('image service on SQLite', () => {
   beforeAll(async () => {
     cloud = await TestCloud.start([]);
     const { DATABASE_URL: _mysql, ...env } = cloud.env.baseEnv('image');
-    const config = loadConfig(imageConfigSchema, env);
+    const config = loadConfig(imageConfigSchema, { ...env, IMAGE_UPLOAD_STALE_SECONDS: '5' });
     image = await RunningService.listen(await createImageApp(config, { processMetrics: false }));
     api = new ImageApi(image.url);
     [a, b] = await Promise.all([projectWithToken(cloud, 'lite-a'), projectWithToken(cloud, 'lite-b')]);
@@ -79,5 +81,25 @@ describe('image service on SQLite', () => {
       images: { id: string }[];
     }>();
     expect(seen.images.map((i) => i.id)).toEqual([ids[2]]);
+  });
+
+  it('takes back an upload whose process went silent, and not one whose process is alive', async () => {
+    const [silent, alive] = [
+      (await api.createImage(a.token)).id as string,
+      (await api.createImage(a.token)).id as string,
+    ];
+    // Other replicas' uploads, as they record them: only the database says who is at it.
+    const images = image.app.get(DataSource).getRepository(ImageEntity);
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    await images.update(silent, {
+      status: 'saving',
+      uploadOwner: 'gone',
+      uploadHeartbeatAt: new Date(now - 60_000),
+    });
+    await images.update(alive, { status: 'saving', uploadOwner: 'alive', uploadHeartbeatAt: new Date(now) });
+
+    await expectEventually(async () => expect((await api.show(a.token, silent)).status).toBe('queued'));
+    expect((await api.show(a.token, alive)).status).toBe('saving');
+    expect((await api.upload(a.token, silent, Buffer.from('again'))).status).toBe(204);
   });
 });

@@ -1,4 +1,5 @@
 import { platformConfigSchema } from '@stratus/platform';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** A byte or count limit where -1 means unlimited. */
@@ -10,6 +11,18 @@ export const imageConfigSchema = platformConfigSchema.extend({
   IMAGE_STORE_DIR: z.string().optional(),
   /** Folder for staged data (interoperable import); defaults to <DATA_DIR>/image-staging. */
   IMAGE_STAGING_DIR: z.string().optional(),
+  /**
+   * Names this process as the owner of its uploads and of its temporary files in the shared store
+   * folders, so a restart takes back only what this process left unfinished. Replicas sharing a
+   * database and folders need one name each (a pod's host name is).
+   */
+  IMAGE_NODE_ID: z.string().min(1).max(255).default(hostname()),
+  /**
+   * An upload (or import) whose owner has shown no sign of life for this long (seconds) is taken
+   * for abandoned by its dead process: any replica puts the image back to queued and removes the
+   * process's temporary files. Owners renew the sign four times in this period.
+   */
+  IMAGE_UPLOAD_STALE_SECONDS: z.coerce.number().int().positive().default(300),
   /** Glance's image_size_cap: the largest image accepted, in bytes (1 TiB). */
   IMAGE_SIZE_CAP: z.coerce.number().int().positive().default(1099511627776),
   /** Images a project may own (Glance's image_count_total); -1 is unlimited. */

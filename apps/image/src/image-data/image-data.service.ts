@@ -14,8 +14,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { DataSource, In } from 'typeorm';
-import { glanceErrors } from '../common/glance-errors';
+import { DataSource, FindOptionsWhere, In, IsNull, LessThan } from 'typeorm';
+import { glanceErrors, nowSeconds } from '../common/glance-errors';
 import type { ImageConfig } from '../config/image-config';
 import { IMAGE_CONFIG, IMAGE_STORE, STAGING_STORE } from '../image.tokens';
 import { Caller, imagePolicy } from '../images/image-policy';
@@ -26,6 +26,12 @@ import type { ByteRange, ImageStore } from '../store/image-store';
 import { GLANCE_DIGESTS, HEAD_BYTES, virtualSizeOf } from './format-inspection';
 
 export const IMPORT_METHODS = ['glance-direct'];
+
+/** The states in which some process is moving an image's data and owns the image. */
+const IN_FLIGHT = ['saving', 'importing'];
+
+/** Columns of an image nobody is moving data for. */
+const RELEASED: Partial<ImageEntity> = { uploadOwner: null, uploadHeartbeatAt: null };
 
 function mediaType(request: Request): string {
   return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -60,11 +66,20 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
  * Image data: uploads streamed to the store without buffering (queued, saving, active; back to
  * queued on any failure, with nothing left in the store), downloads streamed back with Range,
  * and interoperable import (stage, then glance-direct).
+ *
+ * Replicas share the database and the store folders. An image being saved or imported records
+ * which process (IMAGE_NODE_ID) does it, and that process renews a heartbeat on it while it
+ * works, so only the process itself after a restart, or any replica once the heartbeat is stale,
+ * puts the image back to where a client can retry.
  */
 @Injectable()
 export class ImageDataService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ImageData');
   private readonly imports = new Set<Promise<void>>();
+  /** Images whose data this process is moving now. */
+  private readonly inFlight = new Set<string>();
+  private maintenanceTimer?: NodeJS.Timeout;
+  private maintenance?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -75,27 +90,101 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     private readonly quotas: QuotaService,
   ) {}
 
+  private get node(): string {
+    return this.config.IMAGE_NODE_ID;
+  }
+
+  private get staleMs(): number {
+    return this.config.IMAGE_UPLOAD_STALE_SECONDS * 1000;
+  }
+
+  /** The columns that make this process the owner of an image's upload or import. */
+  private claim(): Partial<ImageEntity> {
+    return { uploadOwner: this.node, uploadHeartbeatAt: nowSeconds() };
+  }
+
+  /** Only the owner moves an image out of saving or importing, unless it is long gone. */
+  private owned(): FindOptionsWhere<ImageEntity> {
+    return { uploadOwner: this.node };
+  }
+
   /**
-   * Nothing can be mid-upload when the service starts: the store drops its partial files, and
-   * images left saving or importing by a process that died go back to where a client can retry.
+   * Nothing of this process can be mid-upload when it starts: the stores drop its partial files,
+   * and images it left saving or importing go back to where a client can retry; so do those of
+   * processes gone for longer than IMAGE_UPLOAD_STALE_SECONDS. Uploads of live replicas go on.
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.store.init();
     await this.staging.init();
-    const repo = this.dataSource.getRepository(ImageEntity);
-    const stuck = await repo.findBy({ status: In(['saving', 'importing']) });
-    for (const image of stuck) {
-      const staged =
-        image.status === 'importing' && (await this.staging.has(this.staging.locationOf(image.id)));
-      await this.images.transition(image.id, image.status, staged ? 'uploading' : 'queued');
-      this.logger.warn(
-        `image ${image.id} was ${image.status} when the service stopped; now ${staged ? 'uploading' : 'queued'}`,
-      );
-    }
+    await this.takeBackAbandoned(true);
+    this.maintenanceTimer = setInterval(() => this.maintain(), this.staleMs / 4);
+    this.maintenanceTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.imports]);
+    clearInterval(this.maintenanceTimer);
+    await this.maintenance;
+  }
+
+  /** Renews this process's heartbeats and store folders, and takes back what dead processes left. */
+  private maintain(): void {
+    if (this.maintenance) return;
+    const steps: [string, () => Promise<void>][] = [
+      ['heartbeat', () => this.heartbeat()],
+      ['store upkeep', () => this.store.maintain()],
+      ['staging upkeep', () => this.staging.maintain()],
+      ['taking back abandoned uploads', () => this.takeBackAbandoned(false)],
+    ];
+    this.maintenance = (async () => {
+      for (const [name, step] of steps) {
+        await step().catch((error: unknown) => this.logger.warn(`${name} failed: ${String(error)}`));
+      }
+    })().finally(() => (this.maintenance = undefined));
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    await this.dataSource
+      .getRepository(ImageEntity)
+      .update(
+        { id: In([...this.inFlight]), status: In(IN_FLIGHT), uploadOwner: this.node },
+        { uploadHeartbeatAt: nowSeconds() },
+      );
+  }
+
+  /**
+   * Puts images whose upload or import nobody is doing any more back to queued (or uploading, if
+   * staged data is there): at start-up this process's own, and always those of processes silent
+   * for longer than the stale time (without an owner, an image left by an older release, by its
+   * last update).
+   */
+  private async takeBackAbandoned(atStart: boolean): Promise<void> {
+    const cutoff = new Date(Date.now() - this.staleMs);
+    const candidates = await this.dataSource.getRepository(ImageEntity).findBy({ status: In(IN_FLIGHT) });
+    for (const image of candidates) {
+      if (this.inFlight.has(image.id)) continue;
+      const owner = image.uploadOwner;
+      const lastSign = owner === null ? image.updatedAt : (image.uploadHeartbeatAt ?? image.updatedAt);
+      const own = atStart && owner === this.node;
+      if (!own && lastSign >= cutoff) continue;
+      // Still as it was read: an owner that came back to life meanwhile keeps its image.
+      const unchanged: FindOptionsWhere<ImageEntity> =
+        owner === null
+          ? { uploadOwner: IsNull(), updatedAt: LessThan(cutoff) }
+          : own
+            ? { uploadOwner: owner }
+            : { uploadOwner: owner, uploadHeartbeatAt: LessThan(cutoff) };
+      const staged =
+        image.status === 'importing' && (await this.staging.has(this.staging.locationOf(image.id)));
+      const next = staged ? 'uploading' : 'queued';
+      if (await this.images.transition(image.id, image.status, next, RELEASED, unchanged)) {
+        const by = owner === null ? 'a process' : owner === this.node ? 'this process' : `process ${owner}`;
+        this.logger.warn(
+          `image ${image.id} was left ${image.status} by ${by} ${own ? 'before it restarted' : 'that is gone'}; now ${next}`,
+        );
+      }
+    }
   }
 
   /** The checks Glance makes before it touches the data of an image the caller owns. */
@@ -169,10 +258,25 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     this.requireFormats(image);
     const length = declaredLength(request);
     const budget = await this.byteBudget(image, length);
-    if (!(await this.images.transition(id, 'queued', 'saving'))) {
+    if (!(await this.images.transition(id, 'queued', 'saving', this.claim()))) {
       throw glanceErrors.conflict(`Image status transition from ${image.status} to saving is not allowed`);
     }
+    this.inFlight.add(id);
+    try {
+      await this.save(image, budget, length, request);
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
 
+  /** Streams the data of an image this process moved to saving, and ends it active or queued. */
+  private async save(
+    image: ImageEntity,
+    budget: number,
+    length: number | undefined,
+    request: Request,
+  ): Promise<void> {
+    const id = image.id;
     let pending;
     const meter = new DigestingMeter(budget, GLANCE_DIGESTS, HEAD_BYTES);
     try {
@@ -183,7 +287,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       }
     } catch (error) {
       await pending?.abort();
-      await this.images.transition(id, 'saving', 'queued');
+      await this.images.transition(id, 'saving', 'queued', RELEASED, this.owned());
       const answer = await this.streamError(error, image, budget, request);
       await drain(request);
       throw answer;
@@ -194,18 +298,25 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       location = await pending.commit();
     } catch (error) {
       await pending.abort();
-      await this.images.transition(id, 'saving', 'queued');
+      await this.images.transition(id, 'saving', 'queued', RELEASED, this.owned());
       throw await this.streamError(error, image, budget, request);
     }
     const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
-    const finished = await this.images.transition(id, 'saving', 'active', {
-      size: meter.bytes,
-      virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
-      checksum,
-      osHashAlgo: 'sha512',
-      osHashValue,
-      location,
-    });
+    const finished = await this.images.transition(
+      id,
+      'saving',
+      'active',
+      {
+        ...RELEASED,
+        size: meter.bytes,
+        virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
+        checksum,
+        osHashAlgo: 'sha512',
+        osHashValue,
+        location,
+      },
+      this.owned(),
+    );
     if (!finished) {
       await this.store.delete(location);
       throw glanceErrors.gone(
@@ -336,12 +447,16 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     if (image.size !== null && image.size > remaining) {
       throw this.quotas.storageQuotaError(image.owner, image.size, remaining);
     }
-    if (!(await this.images.transition(id, 'uploading', 'importing'))) {
+    if (!(await this.images.transition(id, 'uploading', 'importing', this.claim()))) {
       throw glanceErrors.conflict(
         `New operation on image '${id}' is not permitted as prior operation is still in progress`,
       );
     }
-    const task = this.runImport(image).finally(() => this.imports.delete(task));
+    this.inFlight.add(id);
+    const task = this.runImport(image).finally(() => {
+      this.inFlight.delete(id);
+      this.imports.delete(task);
+    });
     this.imports.add(task);
   }
 
@@ -358,21 +473,34 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       );
       const location = await pending.commit();
       const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
-      const finished = await this.images.transition(image.id, 'importing', 'active', {
-        size: meter.bytes,
-        virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
-        checksum,
-        osHashAlgo: 'sha512',
-        osHashValue,
-        location,
-      });
+      const finished = await this.images.transition(
+        image.id,
+        'importing',
+        'active',
+        {
+          ...RELEASED,
+          size: meter.bytes,
+          virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
+          checksum,
+          osHashAlgo: 'sha512',
+          osHashValue,
+          location,
+        },
+        this.owned(),
+      );
       if (!finished) await this.store.delete(location);
       await this.staging.delete(stagedLocation);
     } catch (error) {
       this.logger.error(`import of ${image.id} failed: ${String(error)}`);
       await pending?.abort();
       await this.staging.delete(stagedLocation).catch(() => undefined);
-      await this.images.transition(image.id, 'importing', 'queued', { size: null });
+      await this.images.transition(
+        image.id,
+        'importing',
+        'queued',
+        { ...RELEASED, size: null },
+        this.owned(),
+      );
     }
   }
 }

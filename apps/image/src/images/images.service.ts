@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  FindOptionsWhere,
+  In,
+  SelectQueryBuilder,
+  WhereExpressionBuilder,
+} from 'typeorm';
 import { glanceErrors, nowSeconds } from '../common/glance-errors';
 import type { ImageConfig } from '../config/image-config';
 import { IMAGE_CONFIG, IMAGE_STORE, STAGING_STORE } from '../image.tokens';
@@ -431,15 +439,19 @@ export class ImagesService {
     await this.transition(id, 'deactivated', 'active');
   }
 
-  /** Moves an image between states only if nobody moved it first; false when the state had changed. */
+  /**
+   * Moves an image between states only if nobody moved it first (and it still matches `also`);
+   * false when it had changed.
+   */
   async transition(
     id: string,
     from: string,
     to: string,
     values: Partial<ImageEntity> = {},
+    also: FindOptionsWhere<ImageEntity> = {},
   ): Promise<boolean> {
     const result = await this.images.update(
-      { id, status: from },
+      { ...also, id, status: from },
       { ...values, status: to, updatedAt: nowSeconds() },
     );
     return (result.affected ?? 0) > 0;

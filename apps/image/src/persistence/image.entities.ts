@@ -70,6 +70,14 @@ export class ImageEntity {
   /** Where the data is, as the store names it (file:///...); null until data is uploaded. */
   @Column({ type: 'text', nullable: true })
   location: string | null;
+
+  /** The process (IMAGE_NODE_ID) saving or importing this image's data; null at rest. */
+  @Column({ name: 'upload_owner', type: 'varchar', length: 255, nullable: true })
+  uploadOwner: string | null;
+
+  /** When that owner last showed it was still at it; others take the image back once stale. */
+  @Column({ name: 'upload_heartbeat_at', type: 'datetime', nullable: true })
+  uploadHeartbeatAt: Date | null;
 }
 
 /** Custom properties: everything not a base attribute (hw_*, os_distro, kernel_id, ...). */

@@ -7,16 +7,22 @@ import type { ImageStore, PendingWrite } from './image-store';
 /**
  * Glance's filesystem store: one file per image under a folder, written through the platform's
  * blob store (temporary file, fsync, rename), so a location only ever names complete data and an
- * interrupted upload leaves no file behind after its abort (or after the next start, for a crash).
+ * interrupted upload leaves no file behind after its abort (or, for a crash, after the process
+ * restarts or, on a shared folder, another process finds it gone).
  */
 export class FilesystemStore implements ImageStore {
   private readonly blobs: FileBlobStore;
 
+  /**
+   * `writer` names this process's temporary files, kept apart from those of other processes
+   * sharing the folder; theirs are removed once untouched for `abandonedAfterMs`.
+   */
   constructor(
     root: string,
     readonly id = 'file',
+    { writer, abandonedAfterMs }: { writer?: string; abandonedAfterMs?: number } = {},
   ) {
-    this.blobs = new FileBlobStore(root);
+    this.blobs = new FileBlobStore(root, writer, { abandonedAfterMs });
   }
 
   get root(): string {
@@ -25,6 +31,11 @@ export class FilesystemStore implements ImageStore {
 
   init(): Promise<void> {
     return this.blobs.init();
+  }
+
+  async maintain(): Promise<void> {
+    await this.blobs.touch();
+    await this.blobs.removeAbandoned();
   }
 
   async begin(imageId: string): Promise<PendingWrite> {

@@ -23,8 +23,13 @@ export interface PendingWrite {
 export interface ImageStore {
   /** The store identifier Glance would report ("file"). */
   readonly id: string;
-  /** Prepares crash leftovers for cleanup and the folders for use. */
+  /** Prepares the folders, removing what this process, or one long gone, left half-written. */
   init(): Promise<void>;
+  /**
+   * Called periodically while the process runs: shows other processes sharing the store that
+   * this one is alive, and removes what the gone ones left half-written.
+   */
+  maintain(): Promise<void>;
   begin(imageId: string): Promise<PendingWrite>;
   /** Streams stored data, or a range of it. */
   open(location: string, range?: ByteRange): Promise<Readable>;

@@ -28,6 +28,15 @@ const CHUNK = 256 * 1024;
 const MAX_KNOWN_FOLDERS = 100_000;
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 
+export interface FileBlobStoreOptions {
+  /**
+   * Other writers' incoming folders untouched for this long belong to processes that are gone and
+   * are removed by init() and removeAbandoned(). Every writer sharing the folder must then call
+   * touch() more often than this while it runs. Unset, only a writer's own leftovers are removed.
+   */
+  abandonedAfterMs?: number;
+}
+
 /**
  * Immutable blobs as files under a folder, named by keys ("ab/cd/0123..."). A write goes to a
  * temporary file, is fsynced, then renamed into place and its folder fsynced, so a key only ever
@@ -35,6 +44,7 @@ const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
  */
 export class FileBlobStore {
   readonly root: string;
+  private readonly incomingRoot: string;
   private readonly incoming: string;
   /** Folders known to exist, so a write to a known folder costs no mkdir. */
   private readonly folders = new Set<string>();
@@ -43,16 +53,49 @@ export class FileBlobStore {
    * `writer` names the process writing here when several share the folder (replicas on one
    * shared filesystem): each then keeps, and cleans at start, only its own temporary files.
    */
-  constructor(root: string, writer?: string) {
+  constructor(
+    root: string,
+    private readonly writer?: string,
+    private readonly options: FileBlobStoreOptions = {},
+  ) {
     this.root = resolve(root);
-    this.incoming = join(this.root, INCOMING, ...(writer ? [writer.replace(/[^A-Za-z0-9._-]/g, '_')] : []));
+    this.incomingRoot = join(this.root, INCOMING);
+    this.incoming = join(this.incomingRoot, ...(writer ? [writerFolder(writer)] : []));
   }
 
   async init(): Promise<void> {
     await fs.mkdir(this.root, { recursive: true });
-    // Anything still incoming belonged to a process that died mid-write.
+    // Whatever this writer still has incoming was left by writes its crash or restart cut short.
     await fs.rm(this.incoming, { recursive: true, force: true });
     await fs.mkdir(this.incoming, { recursive: true });
+    await this.removeAbandoned();
+  }
+
+  /**
+   * Shows the other writers that this one is alive (its incoming folder's modification time), and
+   * recreates the folder should one of them have taken this writer for gone.
+   */
+  async touch(): Promise<void> {
+    await fs.mkdir(this.incoming, { recursive: true });
+    const now = new Date();
+    await fs.utimes(this.incoming, now, now);
+  }
+
+  /**
+   * Removes the temporary files of writers that have not touched their folder for
+   * `abandonedAfterMs`: a live writer touches it far more often, so they are gone.
+   */
+  async removeAbandoned(): Promise<void> {
+    const limit = this.options.abandonedAfterMs;
+    if (limit === undefined || !this.writer) return;
+    const own = writerFolder(this.writer);
+    const entries = await fs.readdir(this.incomingRoot).catch(() => [] as string[]);
+    for (const entry of entries) {
+      if (entry === own) continue;
+      const path = join(this.incomingRoot, entry);
+      const stat = await fs.stat(path).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > limit) await fs.rm(path, { recursive: true, force: true });
+    }
   }
 
   async begin(key: string): Promise<PendingWrite> {
@@ -140,6 +183,12 @@ export class FileBlobStore {
     if (this.folders.size >= MAX_KNOWN_FOLDERS) this.folders.clear();
     this.folders.add(folder);
   }
+}
+
+function writerFolder(writer: string): string {
+  const folder = writer.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (/^\.*$/.test(folder)) throw new Error(`not a writer name: ${writer}`);
+  return folder;
 }
 
 export async function fsyncDir(path: string): Promise<void> {
