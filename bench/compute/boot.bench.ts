@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     const faults = new Map<string, number>();
     const cpu: string[] = [];
     const checks: string[] = [];
+    const breakdown: string[] = [];
 
     // One poller for every server in flight, as a dashboard would: a client polling each server
     // every few milliseconds would measure its own load on the API more than the boot.
@@ -124,9 +125,11 @@ async function main(): Promise<void> {
       [20, 100],
     ]) {
       const before = cpuSeconds(cloud);
+      const timingsBefore = await timings(cloud);
       const result = await load(concurrency, total, (i) => boot(`c${concurrency}-${i}`));
       lines.push(row([concurrency, total, result.p50, result.p99, result.perSecond]));
       const after = cpuSeconds(cloud);
+      breakdown.push(`c${concurrency}:`, ...describeTimings(timingsBefore, await timings(cloud)));
       cpu.push(
         `c${concurrency}: ${[...after].map(([s, t]) => `${s} ${(t - before.get(s)!).toFixed(1)}s`).join(', ')}`,
       );
@@ -153,12 +156,56 @@ async function main(): Promise<void> {
     lines.push('', `${outcomes.active} ACTIVE, ${outcomes.error} ERROR, each with a fault.`, ...checks);
     for (const [message, count] of faults) lines.push(`- ${count} x ${message}`);
     lines.push('', 'CPU used per service:', ...cpu);
+    lines.push('', "Mean time per call (count), from the services' histograms:", ...breakdown);
     polling = false;
     await poller;
   } finally {
     await cloud.stop();
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Histograms whose mean per call says where a boot's time goes. */
+const TIMED: [service: string, metric: string][] = [
+  ['compute-api', 'stratus_rpc_request_duration_seconds'],
+  ['network', 'stratus_rpc_handled_duration_seconds'],
+  ['scheduler', 'stratus_rpc_handled_duration_seconds'],
+  ['compute-api', 'http_request_duration_seconds'],
+];
+
+type Timings = Map<string, { sum: number; count: number }>;
+
+/** Sums and counts of the timed histograms, keyed by service, metric and labels. */
+async function timings(cloud: TestCloud): Promise<Timings> {
+  const result: Timings = new Map();
+  for (const service of new Set(TIMED.map(([s]) => s))) {
+    const text = await (await fetch(`${cloud.service(service).url}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const match = /^(\w+)_(sum|count)\{(.*)\} (\S+)$/.exec(line);
+      if (!match || !TIMED.some(([s, m]) => s === service && m === match[1])) continue;
+      // Labels other than the service, with the five simulated hosts' subjects taken as one.
+      const labels = [...match[3].matchAll(/(\w+)="([^"]*)"/g)]
+        .filter(([, name]) => name !== 'service')
+        .map(([, , value]) => value.replace(/^compute\.[^.]+\./, 'compute.<host>.'))
+        .join(' ');
+      const key = `${service} ${match[1].replace(/^stratus_|_duration_seconds$/g, '')}: ${labels}`;
+      const entry = result.get(key) ?? { sum: 0, count: 0 };
+      entry[match[2] as 'sum' | 'count'] += Number(match[4]);
+      result.set(key, entry);
+    }
+  }
+  return result;
+}
+
+function describeTimings(before: Timings, after: Timings): string[] {
+  const lines: string[] = [];
+  for (const [key, { sum, count }] of after) {
+    const calls = count - (before.get(key)?.count ?? 0);
+    if (calls <= 0) continue;
+    const ms = ((sum - (before.get(key)?.sum ?? 0)) / calls) * 1000;
+    lines.push(`- ${key} ${ms.toFixed(1)} ms (${calls})`);
+  }
+  return lines.sort();
 }
 
 function cpuSeconds(cloud: TestCloud): Map<string, number> {

@@ -199,5 +199,58 @@ describe('network service requests and events for compute', () => {
       }),
     );
     expect(taken.type).toBe('IpAddressAlreadyAllocated');
+    const hiddenAndUnknown = await failure(
+      rpc.request(CreatePort, {
+        projectId: otherProjectId,
+        networkId,
+        deviceId: randomUUID(),
+        securityGroups: ['nope'],
+      }),
+    );
+    expect(hiddenAndUnknown.type).toBe('NetworkNotFound');
+  });
+
+  it('names the network in the port, so compute needs no second request for it', async () => {
+    const port = await rpc.request(CreatePort, { projectId, networkId, deviceId: randomUUID() });
+    expect(port.networkName).toBe('servers');
+    expect((await rpc.request(GetPort, { portId: port.id })).networkName).toBe('servers');
+    expect((await rpc.request(BindPort, { portId: port.id, hostId: 'compute-1' })).networkName).toBe(
+      'servers',
+    );
+  });
+
+  it('gives a port that servers claim at the same time to exactly one of them', async () => {
+    const created = await api(token, 'POST', 'ports', { port: { network_id: networkId } });
+    const portId = String(created.body.port.id);
+    const servers = Array.from({ length: 8 }, () => randomUUID());
+    const outcomes = await Promise.allSettled(
+      servers.map((deviceId, i) =>
+        rpc.request(BindPort, { portId, hostId: `compute-${i}`, deviceId, deviceOwner: 'compute:nova' }),
+      ),
+    );
+    const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    expect(won).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect((outcome.reason as DomainError).type).toBe('PortInUse');
+    }
+    const seen = await api(adminToken, 'GET', `ports/${portId}`);
+    expect(seen.body.port).toMatchObject({
+      device_id: won[0].deviceId,
+      'binding:host_id': won[0].binding.hostId,
+      status: 'ACTIVE',
+      revision_number: Number(created.body.port.revision_number) + 1,
+    });
+
+    // The winner rebinding to other hosts at once (a reschedule racing itself) ends on one of them.
+    const hosts = ['compute-a', 'compute-b', 'compute-c', 'compute-d'];
+    const rebound = await Promise.all(
+      hosts.map((hostId) => rpc.request(BindPort, { portId, hostId, deviceId: won[0].deviceId })),
+    );
+    expect(rebound.map((p) => p.binding.hostId)).toEqual(hosts);
+    const after = await api(adminToken, 'GET', `ports/${portId}`);
+    expect(hosts).toContain(after.body.port['binding:host_id']);
+    expect(after.body.port.revision_number).toBe(
+      Number(created.body.port.revision_number) + 1 + hosts.length,
+    );
   });
 });

@@ -52,27 +52,22 @@ export class NetworkAllocator {
 
   constructor(private readonly rpc: RpcClient) {}
 
-  /** One port per requested network; on any failure the ports made so far are deleted again. */
+  /**
+   * One port per requested network, asked for side by side (each is its own round trip to the
+   * network service); on any failure the ports made are deleted again.
+   */
   async allocate(instance: InstanceEntity, requested: RequestedNetwork[]): Promise<InstanceVif[]> {
-    const vifs: InstanceVif[] = [];
     const names = new Map<string, string>(
       requested.flatMap((r) =>
         r.networkId && r.networkName !== undefined ? [[r.networkId, r.networkName]] : [],
       ),
     );
-    try {
-      for (const request of requested) {
+    const outcomes = await Promise.allSettled(
+      requested.map(async (request) => {
         if (request.portId) {
           const port = await this.rpc.request(GetPort, { portId: request.portId });
-          vifs.push(
-            vifOf(
-              port,
-              await this.networkName(port.networkId, instance.projectId, names),
-              false,
-              request.tag ?? null,
-            ),
-          );
-          continue;
+          const name = await this.networkName(port, instance.projectId, names);
+          return vifOf(port, name, false, request.tag ?? null);
         }
         const port = await this.rpc.request(CreatePort, {
           projectId: instance.projectId,
@@ -82,35 +77,41 @@ export class NetworkAllocator {
           fixedIps: request.fixedIp ? [{ ipAddress: request.fixedIp }] : undefined,
           securityGroups: instance.securityGroups,
         });
-        vifs.push(
-          vifOf(
+        try {
+          return vifOf(
             port,
-            await this.networkName(port.networkId, instance.projectId, names),
+            await this.networkName(port, instance.projectId, names),
             true,
             request.tag ?? null,
-          ),
-        );
-      }
-    } catch (error) {
+          );
+        } catch (error) {
+          await this.release([vifOf(port, '', true, null)]);
+          throw error;
+        }
+      }),
+    );
+    const vifs = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) {
       await this.release(vifs);
-      throw error;
+      throw failed.reason;
     }
     return vifs;
   }
 
   /** Binds every port to the host, claiming the user's own ports for the server. */
   async bind(instance: InstanceEntity, host: string): Promise<InstanceVif[]> {
-    const bound: InstanceVif[] = [];
-    for (const vif of instance.vifs) {
-      const port = await this.rpc.request(BindPort, {
-        portId: vif.portId,
-        hostId: host,
-        deviceId: instance.uuid,
-        deviceOwner: `compute:${instance.availabilityZone ?? 'nova'}`,
-      });
-      bound.push(vifOf(port, vif.networkName, vif.createdByCompute, vif.tag));
-    }
-    return bound;
+    return Promise.all(
+      instance.vifs.map(async (vif) => {
+        const port = await this.rpc.request(BindPort, {
+          portId: vif.portId,
+          hostId: host,
+          deviceId: instance.uuid,
+          deviceOwner: `compute:${instance.availabilityZone ?? 'nova'}`,
+        });
+        return vifOf(port, vif.networkName, vif.createdByCompute, vif.tag);
+      }),
+    );
   }
 
   /** Deletes the ports compute made and hands the user's ports back; a port already gone is fine. */
@@ -154,18 +155,16 @@ export class NetworkAllocator {
     tag: string | null,
   ): Promise<InstanceVif> {
     const port = await this.rpc.request(GetPort, { portId });
-    return vifOf(port, await this.networkName(port.networkId, projectId, new Map()), createdByCompute, tag);
+    return vifOf(port, await this.networkName(port, projectId, new Map()), createdByCompute, tag);
   }
 
-  private async networkName(
-    networkId: string,
-    projectId: string,
-    cache: Map<string, string>,
-  ): Promise<string> {
-    const known = cache.get(networkId);
+  /** The port's network name: from the port itself, else from what the request named, else asked for. */
+  private async networkName(port: PortRef, projectId: string, cache: Map<string, string>): Promise<string> {
+    if (port.networkName !== undefined) return port.networkName;
+    const known = cache.get(port.networkId);
     if (known !== undefined) return known;
-    const network = await this.rpc.request(GetNetwork, { networkId, projectId });
-    cache.set(networkId, network.name);
+    const network = await this.rpc.request(GetNetwork, { networkId: port.networkId, projectId });
+    cache.set(port.networkId, network.name);
     return network.name;
   }
 }

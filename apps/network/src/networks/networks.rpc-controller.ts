@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { GetNetwork, ListNetworks, ReplyOf, RequestOf } from '@stratus/contracts';
 import { SERVICE_ACTOR } from '../common/actor';
+import { settled } from '../common/settled';
 import { networkRef } from './network.view';
 import { NetworksService } from './networks.service';
 
@@ -10,12 +11,15 @@ import { NetworksService } from './networks.service';
 export class NetworksRpcController {
   constructor(private readonly networks: NetworksService) {}
 
+  /** Compute asks this once per server it creates: the network and its subnets are read side by side. */
   @MessagePattern(GetNetwork.subject)
   async get(@Payload() request: RequestOf<typeof GetNetwork>): Promise<ReplyOf<typeof GetNetwork>> {
     const actor = request.projectId ? { projectId: request.projectId, isAdmin: false } : SERVICE_ACTOR;
-    const network = await this.networks.find(actor, request.networkId);
-    const subnets = await this.networks.subnetIds([network.id]);
-    return networkRef(network, subnets.get(network.id) ?? []);
+    const [network, subnets] = await Promise.allSettled([
+      this.networks.find(actor, request.networkId),
+      this.networks.subnetIds([request.networkId]),
+    ]);
+    return networkRef(settled(network), settled(subnets).get(request.networkId) ?? []);
   }
 
   @MessagePattern(ListNetworks.subject)

@@ -13,7 +13,7 @@ export interface VifBinding {
 export function bindingFor(
   hostId: string,
   vnicType: string,
-  network: NetworkEntity,
+  network: Pick<NetworkEntity, 'id'>,
   bridgePrefix: string,
 ): VifBinding {
   if (hostId === '') return { vifType: 'unbound', vifDetails: {} };

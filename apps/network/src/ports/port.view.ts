@@ -82,6 +82,7 @@ export function portRef(
     id: p.id,
     projectId: p.projectId,
     networkId: p.networkId,
+    networkName: network.name,
     name: p.name,
     macAddress: p.macAddress,
     fixedIps,

@@ -27,6 +27,7 @@ import {
   servicePortInUse,
 } from '../common/neutron-errors';
 import { targetProject } from '../common/ownership';
+import { settled } from '../common/settled';
 import { AddressRequest, IpamService } from '../ipam/ipam.service';
 import { normaliseIp } from '../ipam/ip-address';
 import { normaliseMac } from '../ipam/mac-address';
@@ -53,6 +54,9 @@ import { PortBundle, portRef, portView } from './port.view';
 
 /** Random MACs tried before concluding the network is somehow saturated. */
 const MAC_ATTEMPTS = 16;
+
+/** Reads and compare-and-sets of one binding before giving up on a port others keep changing. */
+const BINDING_ATTEMPTS = 8;
 
 /** Ports that routers and floating IPs own: removed through their owners, never directly. */
 const SERVICE_OWNERS = [
@@ -115,6 +119,8 @@ export const PORT_LIST_SPEC: ListSpec = {
 /** Everything needed to make a port, however it was asked for (API, compute, routers, floating IPs). */
 export interface PortSpec {
   network: NetworkEntity;
+  /** The network's subnets when the caller has already read them. */
+  subnets?: SubnetEntity[];
   projectId: string;
   name?: string;
   description?: string;
@@ -277,7 +283,7 @@ export class PortsService {
   async createPort(spec: PortSpec): Promise<PortBundle> {
     const { network, projectId } = spec;
     const deviceOwner = spec.deviceOwner ?? '';
-    const subnets = await this.subnets.ofNetwork(network.id);
+    const subnets = spec.subnets ?? (await this.subnets.ofNetwork(network.id));
     const plan = this.ipam.plan(network.id, subnets, spec.fixedIps, { deviceOwner, ipv4Only: spec.ipv4Only });
     const portSecurity = spec.portSecurityEnabled ?? network.portSecurityEnabled;
     const pairs = spec.allowedAddressPairs ?? [];
@@ -575,31 +581,38 @@ export class PortsService {
   // For compute, over the bus.
 
   async ref(id: string): Promise<PortRef> {
-    const port = await this.find(SERVICE_ACTOR, id);
-    const [bundle] = await this.bundles([port]);
-    const network = await this.networks.find(SERVICE_ACTOR, port.networkId);
-    const subnets = await this.subnets.ofNetwork(network.id);
-    return portRef(bundle, network, new Map(subnets.map((s) => [s.id, s])));
+    const port = await this.dataSource.manager.findOne(PortEntity, { where: { id } });
+    if (!port) throw portNotFound(id);
+    return this.refOf(port, await this.refParts(port));
   }
 
-  /** A port for a server: on a network the project owns or shares, in the project, with its security groups. */
+  /**
+   * A port for a server: on a network the project owns or shares, in the project, with its
+   * security groups. The network, its subnets and the groups are read side by side: compute asks
+   * for one port per server it boots, and each sequential round trip adds to every boot.
+   */
   async createForServer(request: CreatePortRequest): Promise<PortRef> {
     const project: Actor = { projectId: request.projectId, isAdmin: false };
-    const network = await this.networks.find(project, request.networkId);
+    const [foundNetwork, foundSubnets, foundGroups] = await Promise.allSettled([
+      this.networks.find(project, request.networkId),
+      this.subnets.ofNetwork(request.networkId),
+      request.securityGroups === undefined
+        ? Promise.resolve(undefined)
+        : this.securityGroups.resolveForProject(request.projectId, request.securityGroups),
+    ]);
+    const network = settled(foundNetwork);
     if (!owns(project, network.projectId) && !network.shared) throw policyNotAuthorized('create_port');
+    const subnets = settled(foundSubnets);
     const bundle = await this.createPort({
       network,
+      subnets,
       projectId: request.projectId,
       name: request.name,
       deviceId: request.deviceId,
       deviceOwner: request.deviceOwner ?? 'compute:nova',
       fixedIps: request.fixedIps,
-      securityGroupIds:
-        request.securityGroups === undefined
-          ? undefined
-          : await this.securityGroups.resolveForProject(request.projectId, request.securityGroups),
+      securityGroupIds: settled(foundGroups),
     });
-    const subnets = await this.subnets.ofNetwork(network.id);
     return portRef(bundle, network, new Map(subnets.map((s) => [s.id, s])));
   }
 
@@ -626,6 +639,12 @@ export class PortsService {
     }));
   }
 
+  /**
+   * Binds or unbinds with a compare-and-set on the revision instead of a row lock: read the port,
+   * then what its reference needs, then update it only if no one changed it in between (every
+   * change of a port, its addresses or its groups bumps the revision). Three round trips and no
+   * lock held, where a locking transaction took ten; a lost race reads again.
+   */
   private async changeBinding(
     portId: string,
     decide: (port: PortEntity) => {
@@ -635,37 +654,76 @@ export class PortsService {
       profile: JsonObject;
     },
   ): Promise<PortRef> {
-    const { bundle, network } = await withTransientRetry(() =>
-      this.dataSource.transaction(async (manager) => {
-        const current = await findForUpdate(manager, PortEntity, portId);
-        if (!current) throw portNotFound(portId);
-        const network = await manager.findOneOrFail(NetworkEntity, { where: { id: current.networkId } });
-        const wanted = decide(current);
-        const binding = bindingFor(
-          wanted.hostId,
-          current.bindingVnicType,
-          network,
-          this.config.NETWORK_BRIDGE_PREFIX,
+    const manager = this.dataSource.manager;
+    for (let attempt = 1; ; attempt++) {
+      const current = await manager.findOne(PortEntity, { where: { id: portId } });
+      if (!current) throw portNotFound(portId);
+      const wanted = decide(current);
+      const parts = await this.refParts(current);
+      const binding = bindingFor(
+        wanted.hostId,
+        current.bindingVnicType,
+        parts.network,
+        this.config.NETWORK_BRIDGE_PREFIX,
+      );
+      const change = {
+        deviceId: wanted.deviceId,
+        deviceOwner: wanted.deviceOwner,
+        bindingHostId: wanted.hostId,
+        bindingProfile: wanted.profile,
+        bindingVifType: binding.vifType,
+        bindingVifDetails: binding.vifDetails,
+        status: portStatus({ ...current, deviceOwner: wanted.deviceOwner, bindingVifType: binding.vifType }),
+        revisionNumber: current.revisionNumber + 1,
+        updatedAt: nowSeconds(),
+      };
+      const result = await manager.update(
+        PortEntity,
+        { id: portId, revisionNumber: current.revisionNumber },
+        change,
+      );
+      if ((result.affected ?? 0) > 0) {
+        const next: PortEntity = { ...current, ...change };
+        const bundle: PortBundle = { ...parts, port: next, tags: [] };
+        await this.publish(
+          next.bindingHostId === '' ? 'unbound' : 'bound',
+          bundle,
+          parts.network,
+          parts.subnets,
         );
-        const next: PortEntity = {
-          ...current,
-          deviceId: wanted.deviceId,
-          deviceOwner: wanted.deviceOwner,
-          bindingHostId: wanted.hostId,
-          bindingProfile: wanted.profile,
-          bindingVifType: binding.vifType,
-          bindingVifDetails: binding.vifDetails,
-          revisionNumber: current.revisionNumber + 1,
-          updatedAt: nowSeconds(),
-        };
-        next.status = portStatus(next);
-        await manager.save(PortEntity, next);
-        const [bundle] = await this.bundles([next], manager);
-        return { bundle, network };
-      }),
-    );
-    const subnets = await this.subnets.ofNetwork(network.id);
-    await this.publish(bundle.port.bindingHostId === '' ? 'unbound' : 'bound', bundle, network, subnets);
-    return portRef(bundle, network, new Map(subnets.map((s) => [s.id, s])));
+        return this.refOf(next, parts);
+      }
+      if (attempt >= BINDING_ATTEMPTS) {
+        throw conflict(`Port ${portId} kept changing while it was being bound; try again.`, 'PortChanged');
+      }
+    }
   }
+
+  /** What a port's reference needs besides its row, read side by side. */
+  private async refParts(port: PortEntity): Promise<PortRefParts> {
+    const manager = this.dataSource.manager;
+    const [allocations, groups, network, subnets] = await Promise.all([
+      manager.find(IpAllocationEntity, { where: { portId: port.id } }),
+      manager.find(PortSecurityGroupEntity, { where: { portId: port.id } }),
+      manager.findOne(NetworkEntity, { where: { id: port.networkId } }),
+      this.subnets.ofNetwork(port.networkId),
+    ]);
+    if (!network) throw networkNotFound(port.networkId);
+    return { allocations, securityGroupIds: groups.map((g) => g.securityGroupId), network, subnets };
+  }
+
+  private refOf(port: PortEntity, parts: PortRefParts): PortRef {
+    return portRef(
+      { port, allocations: parts.allocations, securityGroupIds: parts.securityGroupIds, tags: [] },
+      parts.network,
+      new Map(parts.subnets.map((s) => [s.id, s])),
+    );
+  }
+}
+
+interface PortRefParts {
+  allocations: IpAllocationEntity[];
+  securityGroupIds: string[];
+  network: NetworkEntity;
+  subnets: SubnetEntity[];
 }

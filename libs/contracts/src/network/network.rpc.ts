@@ -26,6 +26,8 @@ export interface PortRef {
   id: string;
   projectId: string;
   networkId: string;
+  /** The network's name, so compute needs no GetNetwork for it; absent from older network services. */
+  networkName?: string;
   name: string;
   macAddress: string;
   fixedIps: FixedIpRef[];
