@@ -33,3 +33,4 @@ export * from './database/transactions';
 export * from './http/request-body';
 export * from './storage/file-blob-store';
 export * from './streams/digesting-meter';
+export * from './async/settled';

@@ -87,7 +87,8 @@ export class QuotasService {
     min: number,
     max: number,
   ): Promise<number> {
-    const fit = serversThatFit(await this.limits(projectId), await this.usage(projectId), flavor, min, max);
+    const [limits, usage] = await Promise.all([this.limits(projectId), this.usage(projectId)]);
+    const fit = serversThatFit(limits, usage, flavor, min, max);
     if (fit.over) {
       const { resource, requested, used, allowed } = fit.over;
       throw overQuota(

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, GetNetwork, GetPort, ImageRef, ImageSpec, ListNetworks } from '@stratus/contracts';
-import { AuthContext, badRequest, conflict, DomainError, forbidden, RpcClient } from '@stratus/platform';
+import {
+  AuthContext,
+  badRequest,
+  conflict,
+  DomainError,
+  forbidden,
+  RpcClient,
+  settled,
+} from '@stratus/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { computePolicy } from '../common/compute-policy';
 import type { Microversion } from '../common/microversion';
@@ -96,24 +104,33 @@ export class ServersService {
     const max = server.max_count ?? min;
     if (min > max) throw badRequest('min_count must be <= max_count');
 
-    const flavor = await this.flavorFor(server.flavorRef, auth);
-    const boot = await this.bootSourceFor(server.imageRef, server.block_device_mapping_v2, auth, flavor);
-    const kernelBoot = await this.kernelBootFor(boot.imageProperties, auth);
-    const keypair = server.key_name ? await this.keypairFor(auth.userId, server.key_name) : null;
-    const placement = await this.placementFor(auth, server.availability_zone);
     const metadata = server.metadata ?? {};
-    await this.quotas.checkMetadata(projectId, Object.keys(metadata).length);
     const userData = server.user_data ?? null;
-    if (userData !== null && !isBase64(userData)) throw badRequest('User data needs to be valid base 64.');
     const groupId = hints.group;
-    if (groupId) {
-      try {
-        await this.groups.get(groupId, auth.isAdmin ? null : projectId);
-      } catch {
-        throw badRequest(`Invalid server group ${groupId}: it could not be found.`);
-      }
-    }
-    const requested = await this.networksFor(auth, projectId, server.networks, version);
+    // The lookups are independent: they run side by side, and their errors are reported in
+    // Nova's order, as if they had run one after the other.
+    const [image, keypairFound, zone, metadataChecked, groupChecked, networks] = await Promise.allSettled([
+      this.flavorFor(server.flavorRef, auth).then(async (flavor) => {
+        const boot = await this.bootSourceFor(server.imageRef, server.block_device_mapping_v2, auth, flavor);
+        return { flavor, boot, kernelBoot: await this.kernelBootFor(boot.imageProperties, auth) };
+      }),
+      server.key_name ? this.keypairFor(auth.userId, server.key_name) : Promise.resolve(null),
+      this.placementFor(auth, server.availability_zone),
+      this.quotas.checkMetadata(projectId, Object.keys(metadata).length),
+      groupId
+        ? this.groups.get(groupId, auth.isAdmin ? null : projectId).catch(() => {
+            throw badRequest(`Invalid server group ${groupId}: it could not be found.`);
+          })
+        : Promise.resolve(null),
+      this.networksFor(auth, projectId, server.networks, version),
+    ]);
+    const { flavor, boot, kernelBoot } = settled(image);
+    const keypair = settled(keypairFound);
+    const placement = settled(zone);
+    settled(metadataChecked);
+    if (userData !== null && !isBase64(userData)) throw badRequest('User data needs to be valid base 64.');
+    settled(groupChecked);
+    const requested = settled(networks);
     if (max > 1 && requested.some((n) => n.portId)) {
       throw badRequest('Multiple instances cannot be created with the same port.');
     }
@@ -214,8 +231,7 @@ export class ServersService {
     flavor: FlavorEntity,
     created: InstanceEntity[],
   ): Promise<void> {
-    const limits = await this.quotas.limits(projectId);
-    const usage = await this.quotas.usage(projectId);
+    const [limits, usage] = await Promise.all([this.quotas.limits(projectId), this.quotas.usage(projectId)]);
     const over = (['instances', 'cores', 'ram'] as const).find((r) => limits[r] >= 0 && usage[r] > limits[r]);
     if (!over) return;
     await this.store.repository.delete(created.map((i) => i.id));

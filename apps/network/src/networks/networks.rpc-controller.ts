@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { GetNetwork, ListNetworks, ReplyOf, RequestOf } from '@stratus/contracts';
+import { settled } from '@stratus/platform';
 import { SERVICE_ACTOR } from '../common/actor';
-import { settled } from '../common/settled';
 import { networkRef } from './network.view';
 import { NetworksService } from './networks.service';
 

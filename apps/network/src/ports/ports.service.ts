@@ -9,6 +9,7 @@ import {
   findForUpdate,
   isForeignKeyViolation,
   isUniqueViolation,
+  settled,
   withTransientRetry,
 } from '@stratus/platform';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
@@ -27,7 +28,6 @@ import {
   servicePortInUse,
 } from '../common/neutron-errors';
 import { targetProject } from '../common/ownership';
-import { settled } from '../common/settled';
 import { AddressRequest, IpamService } from '../ipam/ipam.service';
 import { normaliseIp } from '../ipam/ip-address';
 import { normaliseMac } from '../ipam/mac-address';
