@@ -81,7 +81,10 @@ export const DEPLOYED_SERVICES: readonly DeployedService[] = [
     database: true,
     resources: API_SIZES,
     unlimitedBody: true,
-    calls: [{ service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' }],
+    calls: [
+      { service: 'image', variable: 'BLOCK_STORAGE_IMAGE_URL' },
+      { service: 'object-storage', variable: 'BLOCK_STORAGE_OBJECT_STORE_URL' },
+    ],
     // Images are downloaded and converted under /tmp before they become volumes.
     scratchSize: '50Gi',
     storage: {

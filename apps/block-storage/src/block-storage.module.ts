@@ -5,6 +5,9 @@ import { AttachmentsController } from './attachments/attachments.controller';
 import { AttachmentsRpcController } from './attachments/attachments.rpc-controller';
 import { SnapshotsRpcController } from './snapshots/snapshots.rpc-controller';
 import { AttachmentsService } from './attachments/attachments.service';
+import { BackupManager } from './backups/backup-manager';
+import { BackupsController } from './backups/backups.controller';
+import { BackupsService } from './backups/backups.service';
 import { FileVolumeDriver } from './backend/file-volume-driver';
 import { QemuImg } from './backend/qemu-img';
 import { BLOCK_STORAGE_CONFIG, QEMU_IMG, VOLUME_DRIVER } from './block-storage.tokens';
@@ -57,6 +60,7 @@ export class BlockStorageModule implements NestModule {
         VolumeActionsController,
         SnapshotsController,
         AttachmentsController,
+        BackupsController,
         VolumeTypesController,
         DefaultTypesController,
         QuotaSetsController,
@@ -92,6 +96,8 @@ export class BlockStorageModule implements NestModule {
         VolumesService,
         SnapshotsService,
         AttachmentsService,
+        BackupManager,
+        BackupsService,
       ],
     };
   }

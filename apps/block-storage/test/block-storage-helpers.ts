@@ -56,8 +56,12 @@ export class CinderApi {
     return response.body.volume as Json;
   }
 
-  /** Waits for a volume (or, with `snapshots`, a snapshot) to reach a status; `gone` waits for 404. */
-  async waitFor(id: string, status: string, collection: 'volumes' | 'snapshots' = 'volumes'): Promise<Json> {
+  /** Waits for a volume (or a snapshot, or a backup) to reach a status; `gone` waits for 404. */
+  async waitFor(
+    id: string,
+    status: string,
+    collection: 'volumes' | 'snapshots' | 'backups' = 'volumes',
+  ): Promise<Json> {
     return expectEventually(
       async () => {
         const response = await this.call('GET', `${collection}/${id}`, { version: '3.70' });
@@ -65,7 +69,7 @@ export class CinderApi {
           expect(response.status).toBe(404);
           return {};
         }
-        const resource = (response.body.volume ?? response.body.snapshot) as Json;
+        const resource = (response.body.volume ?? response.body.snapshot ?? response.body.backup) as Json;
         expect(resource?.status).toBe(status);
         return resource;
       },

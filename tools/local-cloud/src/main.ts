@@ -84,7 +84,10 @@ async function main(): Promise<void> {
       env.COMPUTE_IMAGE_URL = urlOf('image');
       env.COMPUTE_NETWORK_URL = urlOf('network');
     }
-    if (service.name === 'block-storage') env.BLOCK_STORAGE_IMAGE_URL = urlOf('image');
+    if (service.name === 'block-storage') {
+      env.BLOCK_STORAGE_IMAGE_URL = urlOf('image');
+      env.BLOCK_STORAGE_OBJECT_STORE_URL = urlOf('object-storage');
+    }
     if (service.name === 'identity') {
       env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD = passwords.admin;
       env.IDENTITY_BOOTSTRAP_REGION_ID = REGION;

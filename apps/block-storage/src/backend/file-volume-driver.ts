@@ -8,6 +8,7 @@ import {
   BackendSnapshot,
   BackendVolume,
   LocalImage,
+  RawSource,
   VolumeBackendError,
   VolumeDriver,
   VolumeFormat,
@@ -148,6 +149,49 @@ export class FileVolumeDriver implements VolumeDriver {
     await fs.rm(this.snapshotPath(snapshot.id), { force: true });
   }
 
+  async readRaw<T>(source: RawSource, use: (path: string) => Promise<T>): Promise<T> {
+    const [path, format, id] =
+      'volume' in source
+        ? [this.volumePath(source.volume.id), source.volume.format, source.volume.id]
+        : [this.snapshotPath(source.snapshot.id), source.snapshot.format, source.snapshot.id];
+    await this.exists(path, id);
+    if (format === 'raw') return use(path);
+    const temp = this.scratchPath('raw');
+    try {
+      await this.options.qemuImg.convert(path, format, temp, 'raw');
+      return await use(temp);
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+  }
+
+  async writeRaw(volume: BackendVolume, write: (path: string) => Promise<void>): Promise<void> {
+    const fill = async (path: string) => {
+      const handle = await fs.open(path, 'wx');
+      try {
+        await handle.truncate(volume.size * GiB);
+      } finally {
+        await handle.close();
+      }
+      await write(path);
+    };
+    if (volume.format === 'raw') {
+      await this.produce(this.volumePath(volume.id), fill, true);
+      return;
+    }
+    const raw = this.scratchPath('raw');
+    try {
+      await fill(raw);
+      await this.produce(
+        this.volumePath(volume.id),
+        (temp) => this.options.qemuImg.convert(raw, 'raw', temp, volume.format),
+        true,
+      );
+    } finally {
+      await fs.rm(raw, { force: true });
+    }
+  }
+
   async exportVolume(volume: BackendVolume, diskFormat: string, target: string): Promise<void> {
     const path = this.volumePath(volume.id);
     await this.exists(path, volume.id);
@@ -206,6 +250,11 @@ export class FileVolumeDriver implements VolumeDriver {
     await run('cp', ['--reflink=auto', '--sparse=always', source, target], this.options.copyTimeoutMs);
   }
 
+  /** A fresh name under this host's .incoming folder, which start-up clears after a crash. */
+  private scratchPath(suffix: string): string {
+    return join(this.incoming, `${randomBytes(8).toString('hex')}.${suffix}`);
+  }
+
   private async exists(path: string, id: string): Promise<void> {
     try {
       await fs.access(path);
@@ -230,7 +279,7 @@ export class FileVolumeDriver implements VolumeDriver {
       );
       if (taken) throw new VolumeBackendError(`${final} already exists.`);
     }
-    const temp = join(this.incoming, `${randomBytes(8).toString('hex')}.part`);
+    const temp = this.scratchPath('part');
     try {
       await write(temp);
       const handle = await fs.open(temp, 'r+');

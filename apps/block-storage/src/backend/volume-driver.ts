@@ -24,6 +24,9 @@ export interface LocalImage {
   format: string;
 }
 
+/** Data a backup reads: a volume's or a snapshot's. */
+export type RawSource = { volume: BackendVolume } | { snapshot: BackendSnapshot };
+
 export interface BackendCapacity {
   totalGb: number;
   freeGb: number;
@@ -64,6 +67,18 @@ export interface VolumeDriver {
 
   createSnapshot(snapshot: BackendSnapshot, volume: BackendVolume): Promise<void>;
   deleteSnapshot(snapshot: BackendSnapshot): Promise<void>;
+
+  /**
+   * Lends `use` a path holding the source's data as raw bytes, for reading only (a backup reads
+   * through it). Whatever was made for it is gone once `use` settles.
+   */
+  readRaw<T>(source: RawSource, use: (path: string) => Promise<T>): Promise<T>;
+  /**
+   * Makes the volume's data from raw bytes (a backup restore): `write` fills a sparse raw file of
+   * the volume's size, which replaces the volume's data in one step once complete. On failure the
+   * volume keeps the data it had, or still has none.
+   */
+  writeRaw(volume: BackendVolume, write: (path: string) => Promise<void>): Promise<void>;
 
   /** Writes the volume's data as `diskFormat` into `target` (for upload to the image service). */
   exportVolume(volume: BackendVolume, diskFormat: string, target: string): Promise<void>;

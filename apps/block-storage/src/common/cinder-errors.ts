@@ -14,6 +14,7 @@ export const cinderErrors = {
   invalidInput: (reason: string) => bad(`Invalid input received: ${reason}`, 'InvalidInput'),
   invalidVolume: (reason: string) => bad(`Invalid volume: ${reason}`, 'InvalidVolume'),
   invalidSnapshot: (reason: string) => bad(`Invalid snapshot: ${reason}`, 'InvalidSnapshot'),
+  invalidBackup: (reason: string) => bad(`Invalid backup: ${reason}`, 'InvalidBackup'),
   invalidVolumeType: (reason: string) => bad(`Invalid volume type: ${reason}`, 'InvalidVolumeType'),
   invalidMetadata: (reason: string) => bad(`Invalid metadata: ${reason}`, 'InvalidVolumeMetadata'),
   invalidAvailabilityZone: (zone: string) =>
@@ -85,6 +86,13 @@ export const cinderErrors = {
     overLimit(
       `VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed ${name} quota. Requested ${requested}G, quota is ${quota}G and ${consumed}G has been consumed.`,
       'VolumeSizeExceedsAvailableQuota',
+    ),
+  backupLimitExceeded: (allowed: number) =>
+    overLimit(`Maximum number of backups allowed (${allowed}) exceeded`, 'BackupLimitExceeded'),
+  backupGigabytesExceeded: (requested: number, quota: number, consumed: number) =>
+    overLimit(
+      `Requested backup exceeds allowed Backup gigabytes quota. Requested ${requested}G, quota is ${quota}G and ${consumed}G has been consumed.`,
+      'VolumeBackupSizeExceedsAvailableQuota',
     ),
   perVolumeSizeExceeded: (size: number, limit: number) =>
     overLimit(

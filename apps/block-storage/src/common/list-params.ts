@@ -223,11 +223,17 @@ export function parseListRequest(
   };
 }
 
+/**
+ * Named parameters for one part of a query. Filters and the marker's keyset each have their own
+ * prefix: with one shared prefix the marker's values replaced the filters' (a filtered list's
+ * second page then matched other rows).
+ */
 class Params {
   private n = 0;
   readonly values: Record<string, unknown> = {};
+  constructor(private readonly prefix: string) {}
   add(value: unknown): string {
-    const name = `lp${this.n++}`;
+    const name = `${this.prefix}${this.n++}`;
     this.values[name] = value;
     return `:${name}`;
   }
@@ -239,7 +245,7 @@ export function applyFilters<T extends ObjectLiteral>(
   request: ListRequest,
   spec: ListSpec,
 ): void {
-  const params = new Params();
+  const params = new Params('lf');
   for (const filter of request.filters) {
     const { spec: f } = filter;
     if (filter.metadata) {
@@ -288,7 +294,7 @@ export async function fetchPage<T extends ObjectLiteral & { id: string }>(
     },
   ];
   if (request.marker !== undefined) {
-    const params = new Params();
+    const params = new Params('lm');
     const marker = await qb
       .clone()
       .select(keys.map((k, i) => `${k.sql} AS k${i}`))

@@ -26,6 +26,13 @@ export const blockStorageConfigSchema = platformConfigSchema.extend({
   BLOCK_STORAGE_DEFAULT_VOLUME_TYPE: z.string().min(1).max(255).default('__DEFAULT__'),
   /** The image service's endpoint, for downloading images into volumes and uploading volumes as images. */
   BLOCK_STORAGE_IMAGE_URL: z.string().url().default('http://127.0.0.1:9292'),
+  /**
+   * The object storage service's endpoint (scheme, host and port): backups go to the caller's Swift
+   * account there, with the caller's token, as Cinder's Swift backup driver does with per_user auth.
+   */
+  BLOCK_STORAGE_OBJECT_STORE_URL: z.string().url().default('http://127.0.0.1:8080'),
+  /** Size of each backup object before compression (Cinder's backup_swift_object_size), in MiB. */
+  BLOCK_STORAGE_BACKUP_CHUNK_MIB: z.coerce.number().int().min(1).max(1024).default(32),
   /** Scratch folder for images being downloaded or uploaded; defaults to <DATA_DIR>/conversion. */
   BLOCK_STORAGE_CONVERSION_DIR: z.string().optional(),
   BLOCK_STORAGE_QEMU_IMG: z.string().default('qemu-img'),

@@ -357,6 +357,98 @@ export class MessageEntity {
   expiresAt: Date;
 }
 
+/**
+ * A volume backup kept as chunked objects in the owner's object storage account (Cinder's Swift
+ * backup driver). An incremental backup stores only the chunks that changed since its parent and
+ * names the parent's objects for the rest, so a parent cannot go while a child depends on it.
+ */
+@Entity('backup')
+@Index('ix_backup_project_created', ['projectId', 'createdAt'])
+@Index('ix_backup_volume', ['volumeId'])
+@Index('ix_backup_parent', ['parentId'])
+@Index('ix_backup_host_status', ['host', 'status'])
+export class BackupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'project_id', type: 'varchar', length: 255 })
+  projectId: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255 })
+  userId: string;
+
+  @Column({ name: 'volume_id', type: 'varchar', length: 36 })
+  volumeId: string;
+
+  @Column({ name: 'snapshot_id', type: 'varchar', length: 36, nullable: true })
+  snapshotId: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  description: string | null;
+
+  /** creating, available, deleting, error, restoring. */
+  @Column({ type: 'varchar', length: 32 })
+  status: string;
+
+  @Column({ name: 'fail_reason', type: 'varchar', length: 255, nullable: true })
+  failReason: string | null;
+
+  /** GiB: the size of the volume it was taken from. */
+  @Column({ type: 'int' })
+  size: number;
+
+  /** Objects this backup wrote (its chunks and its metadata object). */
+  @Column({ name: 'object_count', type: 'int' })
+  objectCount: number;
+
+  @Column({ type: 'varchar', length: 255 })
+  container: string;
+
+  @Column({ name: 'availability_zone', type: 'varchar', length: 255 })
+  availabilityZone: string;
+
+  @Column({ name: 'parent_id', type: 'varchar', length: 36, nullable: true })
+  parentId: string | null;
+
+  /** The name prefix of this backup's objects in the container. */
+  @Column({ name: 'object_prefix', type: 'varchar', length: 255 })
+  objectPrefix: string;
+
+  /** When the data was taken: the snapshot's creation for a backup of a snapshot. */
+  @Column({ name: 'data_timestamp', type: 'datetime', precision: 3 })
+  dataTimestamp: Date;
+
+  /** The service running (or that last ran) the backup's work, which settles it after a crash. */
+  @Column({ type: 'varchar', length: 255 })
+  host: string;
+
+  /** The volume a restore in progress writes into. */
+  @Column({ name: 'restore_volume_id', type: 'varchar', length: 36, nullable: true })
+  restoreVolumeId: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}
+
+/** Backup metadata (3.43). */
+@Entity('backup_metadata')
+export class BackupMetadataEntity {
+  @PrimaryColumn({ name: 'backup_id', type: 'varchar', length: 36 })
+  backupId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  key: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  value: string;
+}
+
 export const BLOCK_STORAGE_ENTITIES = [
   VolumeEntity,
   VolumeMetadataEntity,
@@ -373,4 +465,6 @@ export const BLOCK_STORAGE_ENTITIES = [
   QuotaClassEntity,
   QuotaLockEntity,
   MessageEntity,
+  BackupEntity,
+  BackupMetadataEntity,
 ];

@@ -49,7 +49,7 @@ export interface QuotaDelta {
 /**
  * Cinder's quotas: limits per project (else the `default` quota class, else the configured
  * defaults) for volumes, gigabytes (volumes and snapshots), snapshots, and the same per volume
- * type; usage is counted from the rows. A creating transaction locks the project's row in
+ * type, and for backups and their gigabytes; usage is counted from the rows. A creating transaction locks the project's row in
  * quota_lock before counting, so concurrent requests, on any replica, never exceed a limit.
  */
 @Injectable()
@@ -125,6 +125,12 @@ export class QuotasService {
       add(`snapshots_${row.type}`, Number(row.count));
       add(`gigabytes_${row.type}`, Number(row.size));
     }
+    const [backups] = (await manager.query(
+      'SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS size FROM backup WHERE project_id = ?',
+      [projectId],
+    )) as { count: string | number; size: string | number }[];
+    used.backups = Number(backups.count);
+    used.backup_gigabytes = Number(backups.size);
     used.per_volume_gigabytes = 0;
     return used;
   }
@@ -163,6 +169,24 @@ export class QuotasService {
       if (over(name, delta.gigabytes)) {
         throw cinderErrors.gigabytesExceeded(name, delta.gigabytes, limits[name], used[name] ?? 0);
       }
+    }
+  }
+
+  /** As reserve, for one more backup of `gigabytes` (the backups and backup_gigabytes limits). */
+  async reserveBackup(manager: EntityManager, projectId: string, gigabytes: number): Promise<void> {
+    await this.lockProject(manager, projectId);
+    const limits = await this.someLimits(manager, projectId, ['backups', 'backup_gigabytes']);
+    const [row] = (await manager.query(
+      'SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS size FROM backup WHERE project_id = ?',
+      [projectId],
+    )) as { count: string | number; size: string | number }[];
+    const count = Number(row.count);
+    const size = Number(row.size);
+    if (limits.backups >= 0 && count + 1 > limits.backups) {
+      throw cinderErrors.backupLimitExceeded(limits.backups);
+    }
+    if (limits.backup_gigabytes >= 0 && size + gigabytes > limits.backup_gigabytes) {
+      throw cinderErrors.backupGigabytesExceeded(gigabytes, limits.backup_gigabytes, size);
     }
   }
 

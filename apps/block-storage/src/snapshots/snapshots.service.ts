@@ -25,6 +25,7 @@ export const SNAPSHOT_STATUSES = [
   'error',
   'error_deleting',
   'restoring',
+  'backing-up',
 ];
 
 export const SNAPSHOT_LIST_SPEC: ListSpec = {

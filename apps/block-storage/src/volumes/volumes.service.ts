@@ -241,8 +241,11 @@ export class VolumesService {
         'Only one of snapshot_id, source_volid, imageRef and backup_id may be given.',
       );
     }
-    // There are no backups yet, so every backup id is unknown.
-    if (input.backupId != null) throw cinderErrors.backupNotFound(input.backupId);
+    if (input.backupId != null) {
+      throw cinderErrors.invalidInput(
+        'Creating a volume from a backup is not supported; restore the backup (POST /backups/{backup_id}/restore) instead.',
+      );
+    }
 
     let size = input.size ?? undefined;
     let sourceType: string | undefined;
