@@ -119,6 +119,10 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
     this.running.add(job);
   }
 
+  /**
+   * Records the user message of a failed operation. Called before the resource shows the failure,
+   * so a client that sees `error` also finds the message.
+   */
   private async fail(
     resource: { id: string; projectId: string },
     type: 'VOLUME' | 'SNAPSHOT',
@@ -157,8 +161,8 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
           launchedAt: currentTime(),
         });
       } catch (error) {
-        await this.records.transition(volume.id, ['creating', 'downloading'], { status: 'error' });
         await this.fail(volume, 'VOLUME', action, requestId, error);
+        await this.records.transition(volume.id, ['creating', 'downloading'], { status: 'error' });
       }
     });
   }
@@ -235,8 +239,8 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
         await this.driver.deleteVolume(backendVolume(volume));
         await this.db.transaction((manager) => this.records.purge(manager, volume.id));
       } catch (error) {
-        await this.records.set(volume.id, { status: 'error_deleting' });
         await this.fail(volume, 'VOLUME', 'deleteVolume', requestId, error);
+        await this.records.set(volume.id, { status: 'error_deleting' });
       }
     });
   }
@@ -252,8 +256,8 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
         });
         if (online) await this.announceExtended(volume.id, newSize);
       } catch (error) {
-        await this.records.transition(volume.id, ['extending'], { status: 'error_extending' });
         await this.fail(volume, 'VOLUME', 'extendVolume', requestId, error);
+        await this.records.transition(volume.id, ['extending'], { status: 'error_extending' });
       }
     });
   }
@@ -304,8 +308,8 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
           );
         });
       } catch (error) {
-        await this.records.transition(volume.id, ['downloading'], { status: 'error' });
         await this.fail(volume, 'VOLUME', 'reimageVolume', requestId, error);
+        await this.records.transition(volume.id, ['downloading'], { status: 'error' });
       }
     });
   }
@@ -383,6 +387,7 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
         await this.driver.deleteSnapshot(backendSnapshot(snapshot));
         await this.db.transaction((manager) => this.purgeSnapshot(manager, snapshot.id));
       } catch (error) {
+        await this.fail(snapshot, 'SNAPSHOT', 'snapshotDelete', requestId, error);
         await this.db.transaction((manager) =>
           manager.update(
             SnapshotEntity,
@@ -390,7 +395,6 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
             { status: 'error_deleting', updatedAt: currentTime() },
           ),
         );
-        await this.fail(snapshot, 'SNAPSHOT', 'snapshotDelete', requestId, error);
       }
     });
   }
