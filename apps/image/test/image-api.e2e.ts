@@ -71,7 +71,7 @@ describe('image API (Glance v2)', () => {
         json: { name: 'defaults', hw_disk_bus: 'scsi', tags: ['t1', 't1', 't2'] },
       });
       expect(response.status).toBe(201);
-      expect(response.headers.get('openstack-image-import-methods')).toBe('glance-direct');
+      expect(response.headers.get('openstack-image-import-methods')).toBe('glance-direct,web-download');
       const image = response.json();
       expect(response.headers.get('location')).toMatch(new RegExp(`/v2/images/${image.id}$`));
       expect(image).toMatchObject({
@@ -326,7 +326,7 @@ describe('image API (Glance v2)', () => {
 
     it('stages and imports with glance-direct', async () => {
       const info = await api.call('GET', '/v2/info/import', { token: a.token });
-      expect(info.json()).toMatchObject({ 'import-methods': { value: ['glance-direct'] } });
+      expect(info.json()).toMatchObject({ 'import-methods': { value: ['glance-direct', 'web-download'] } });
       const data = randomBytes(MIB);
       const image = await api.createImage(a.token, { name: 'imported' });
       const id = image.id as string;

@@ -41,6 +41,13 @@ export const imageConfigSchema = platformConfigSchema.extend({
   /** Glance's limit_param_default and api_limit_max for image lists. */
   IMAGE_LIST_LIMIT_DEFAULT: z.coerce.number().int().positive().default(25),
   IMAGE_LIST_LIMIT_MAX: z.coerce.number().int().positive().default(1000),
+  /**
+   * What a web-download import may fetch (Glance's import_filtering_opts), comma-separated:
+   * schemes, ports, and hosts it must never reach (the metadata service, internal endpoints).
+   */
+  IMAGE_WEB_DOWNLOAD_ALLOWED_SCHEMES: z.string().default('http,https'),
+  IMAGE_WEB_DOWNLOAD_ALLOWED_PORTS: z.string().default('80,443'),
+  IMAGE_WEB_DOWNLOAD_DISALLOWED_HOSTS: z.string().default('169.254.169.254'),
   /** Public URL of this service for version documents; defaults to the request's host. */
   IMAGE_PUBLIC_ENDPOINT: z.string().url().optional(),
 });

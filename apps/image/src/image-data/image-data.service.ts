@@ -24,8 +24,12 @@ import { ImageEntity } from '../persistence/image.entities';
 import { QuotaService } from '../quota/quota.service';
 import type { ByteRange, ImageStore } from '../store/image-store';
 import { GLANCE_DIGESTS, HEAD_BYTES, virtualSizeOf } from './format-inspection';
+import { refusal, WebDownloadFilter, webDownloadFilter } from './web-download-filter';
 
-export const IMPORT_METHODS = ['glance-direct'];
+export const IMPORT_METHODS = ['glance-direct', 'web-download'];
+
+/** How long a web-download may take before the import fails. */
+const WEB_DOWNLOAD_TIMEOUT_MS = 3_600_000;
 
 /** The states in which some process is moving an image's data and owns the image. */
 const IN_FLIGHT = ['saving', 'importing'];
@@ -92,6 +96,10 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
 
   private get node(): string {
     return this.config.IMAGE_NODE_ID;
+  }
+
+  private get filter(): WebDownloadFilter {
+    return webDownloadFilter(this.config);
   }
 
   private get staleMs(): number {
@@ -434,11 +442,27 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       throw glanceErrors.badRequest('All_stores_must_succeed can only be set with enabled_backends None');
     }
 
+    const webDownload = method.name === 'web-download';
+    let uri: string | undefined;
+    if (webDownload) {
+      if (typeof method.uri !== 'string' || !method.uri) {
+        throw glanceErrors.badRequest("URI for web-download is required: 'uri' must be a string.");
+      }
+      const refused = refusal(method.uri, this.filter);
+      if (refused) throw glanceErrors.badRequest(`URI for web-download does not pass filtering: ${refused}`);
+      uri = method.uri;
+    }
+
     const image = await this.writableImage(caller, id, 'modify_image');
     if (image.status === 'active')
       throw glanceErrors.conflict('Image with status active cannot be target for import');
-    if (image.status !== 'uploading') {
-      throw glanceErrors.conflict("Image needs to be staged before 'glance-direct' method can be used");
+    const from = webDownload ? 'queued' : 'uploading';
+    if (image.status !== from) {
+      throw glanceErrors.conflict(
+        webDownload
+          ? `Image status transition from ${image.status} to importing is not allowed`
+          : "Image needs to be staged before 'glance-direct' method can be used",
+      );
     }
     if (!image.containerFormat)
       throw glanceErrors.conflict("'container_format' needs to be set before import");
@@ -447,30 +471,66 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     if (image.size !== null && image.size > remaining) {
       throw this.quotas.storageQuotaError(image.owner, image.size, remaining);
     }
-    if (!(await this.images.transition(id, 'uploading', 'importing', this.claim()))) {
+    if (!(await this.images.transition(id, from, 'importing', this.claim()))) {
       throw glanceErrors.conflict(
         `New operation on image '${id}' is not permitted as prior operation is still in progress`,
       );
     }
     this.inFlight.add(id);
-    const task = this.runImport(image).finally(() => {
-      this.inFlight.delete(id);
-      this.imports.delete(task);
-    });
+    const task = (uri ? this.runWebDownload(image, uri, remaining) : this.runStagedImport(image)).finally(
+      () => {
+        this.inFlight.delete(id);
+        this.imports.delete(task);
+      },
+    );
     this.imports.add(task);
   }
 
-  private async runImport(image: ImageEntity): Promise<void> {
+  /** glance-direct: the staged data moves into the store. */
+  private async runStagedImport(image: ImageEntity): Promise<void> {
     const stagedLocation = this.staging.locationOf(image.id);
+    const imported = await this.importData(
+      image,
+      async () => createReadStream(fileURLToPath(stagedLocation), { highWaterMark: 256 * 1024 }),
+      this.config.IMAGE_SIZE_CAP,
+    );
+    if (imported) await this.staging.delete(stagedLocation);
+    else await this.staging.delete(stagedLocation).catch(() => undefined);
+  }
+
+  /** web-download: the image service fetches the data itself, within the owner's remaining quota. */
+  private async runWebDownload(image: ImageEntity, uri: string, remaining: number): Promise<void> {
+    await this.importData(
+      image,
+      async () => {
+        const response = await fetch(uri, {
+          redirect: 'follow',
+          signal: AbortSignal.timeout(WEB_DOWNLOAD_TIMEOUT_MS),
+        });
+        // A redirect may lead somewhere the filter would have refused.
+        const refused = refusal(response.url || uri, this.filter);
+        if (refused) throw new Error(`redirected to a URI that does not pass filtering: ${refused}`);
+        if (!response.ok || !response.body) throw new Error(`${uri} answered ${response.status}`);
+        return Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]);
+      },
+      Math.min(this.config.IMAGE_SIZE_CAP, remaining),
+    );
+  }
+
+  /**
+   * Moves an import's data into the store and activates the image with its size and digests; on
+   * any failure the image goes back to queued with nothing kept. True when the image is active.
+   */
+  private async importData(
+    image: ImageEntity,
+    open: () => Promise<Readable>,
+    budget: number,
+  ): Promise<boolean> {
     let pending;
-    const meter = new DigestingMeter(this.config.IMAGE_SIZE_CAP, GLANCE_DIGESTS, HEAD_BYTES);
+    const meter = new DigestingMeter(budget, GLANCE_DIGESTS, HEAD_BYTES);
     try {
       pending = await this.store.begin(image.id);
-      await pipeline(
-        createReadStream(fileURLToPath(stagedLocation), { highWaterMark: 256 * 1024 }),
-        meter,
-        pending.stream,
-      );
+      await pipeline(await open(), meter, pending.stream);
       const location = await pending.commit();
       const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
       const finished = await this.images.transition(
@@ -489,11 +549,10 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
         this.owned(),
       );
       if (!finished) await this.store.delete(location);
-      await this.staging.delete(stagedLocation);
+      return finished;
     } catch (error) {
       this.logger.error(`import of ${image.id} failed: ${String(error)}`);
       await pending?.abort();
-      await this.staging.delete(stagedLocation).catch(() => undefined);
       await this.images.transition(
         image.id,
         'importing',
@@ -501,6 +560,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
         { ...RELEASED, size: null },
         this.owned(),
       );
+      return false;
     }
   }
 }
