@@ -309,22 +309,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       await this.images.transition(id, 'saving', 'queued', RELEASED, this.owned());
       throw await this.streamError(error, image, budget, request);
     }
-    const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
-    const finished = await this.images.transition(
-      id,
-      'saving',
-      'active',
-      {
-        ...RELEASED,
-        size: meter.bytes,
-        virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
-        checksum,
-        osHashAlgo: 'sha512',
-        osHashValue,
-        location,
-      },
-      this.owned(),
-    );
+    const finished = await this.activate(image, 'saving', meter, location);
     if (!finished) {
       await this.store.delete(location);
       throw glanceErrors.gone(
@@ -517,6 +502,31 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
+  /** The data is in the store: the image becomes active with its size and digests, if this process still owns it. */
+  private activate(
+    image: ImageEntity,
+    from: 'saving' | 'importing',
+    meter: DigestingMeter,
+    location: string,
+  ): Promise<boolean> {
+    const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
+    return this.images.transition(
+      image.id,
+      from,
+      'active',
+      {
+        ...RELEASED,
+        size: meter.bytes,
+        virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
+        checksum,
+        osHashAlgo: 'sha512',
+        osHashValue,
+        location,
+      },
+      this.owned(),
+    );
+  }
+
   /**
    * Moves an import's data into the store and activates the image with its size and digests; on
    * any failure the image goes back to queued with nothing kept. True when the image is active.
@@ -532,22 +542,7 @@ export class ImageDataService implements OnApplicationBootstrap, OnApplicationSh
       pending = await this.store.begin(image.id);
       await pipeline(await open(), meter, pending.stream);
       const location = await pending.commit();
-      const [checksum, osHashValue] = GLANCE_DIGESTS.map((algorithm) => meter.hex(algorithm));
-      const finished = await this.images.transition(
-        image.id,
-        'importing',
-        'active',
-        {
-          ...RELEASED,
-          size: meter.bytes,
-          virtualSize: virtualSizeOf(image.diskFormat, meter.head, meter.bytes),
-          checksum,
-          osHashAlgo: 'sha512',
-          osHashValue,
-          location,
-        },
-        this.owned(),
-      );
+      const finished = await this.activate(image, 'importing', meter, location);
       if (!finished) await this.store.delete(location);
       return finished;
     } catch (error) {
