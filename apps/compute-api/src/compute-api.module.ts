@@ -47,6 +47,7 @@ import { ServerSecurityGroupsService } from './servers/server-security-groups.se
 import { ServerSnapshotsService } from './servers/server-snapshots.service';
 import { ServersController } from './servers/servers.controller';
 import { ServersService } from './servers/servers.service';
+import { UsageController } from './usage/usage.controller';
 import { VersionsController } from './versions/versions.controller';
 
 /** Nova's compute API v2.1 with microversions. */
@@ -87,6 +88,7 @@ export class ComputeApiModule implements NestModule {
         InstanceActionsController,
         ServerInterfacesController,
         ServerVolumesController,
+        UsageController,
       ],
       providers: [
         { provide: COMPUTE_CONFIG, useValue: config },

@@ -786,6 +786,40 @@ print("deleted")
     await expectGone(demo, server);
   });
 
+  it('reports server hours per project (openstack usage), to admins for every project', async () => {
+    const user = await cloud.createProjectUser('usage-user');
+    const { id } = await boot(user, 'metered');
+    const [own, everyone] = await Promise.all([
+      openstack(user, [
+        ['usage', 'show', '-f', 'json'],
+        ['usage', 'list', '-f', 'json'],
+      ]),
+      openstack(cloud.admin, [['usage', 'list', '--start', '2026-01-01', '-f', 'json']]),
+    ]);
+    expect(jsonOf<Record<string, unknown>>(own[0])).toMatchObject({
+      Project: user.projectId,
+      Servers: [expect.objectContaining({ instance_id: id, name: 'metered', vcpus: 1, state: 'active' })],
+      'CPU Hours': expect.any(Number),
+    });
+    expect(own[1].stderr).toMatch(/os-simple-tenant-usage:list.*HTTP 403/);
+    expect(jsonOf<{ Servers: { instance_id: string }[] }[]>(everyone[0])).toContainEqual(
+      expect.objectContaining({
+        Servers: [expect.objectContaining({ instance_id: id, tenant_id: user.projectId })],
+      }),
+    );
+    const token = await cloud.token(user);
+    const bad = await fetch(`${api}/v2.1/os-simple-tenant-usage/${user.projectId}?start=yesterday`, {
+      headers: { 'X-Auth-Token': token },
+    });
+    expect(bad.status).toBe(400);
+    const other = await fetch(`${api}/v2.1/os-simple-tenant-usage/${demo.projectId}`, {
+      headers: { 'X-Auth-Token': token },
+    });
+    expect(other.status).toBe(403);
+    ok((await openstack(user, [['server', 'delete', id]]))[0]);
+    await expectGone(user, id);
+  });
+
   it('snapshots a server into the image service', async () => {
     const { id } = await boot(demo, 'snap-source');
     const [created, shown] = await openstack(demo, [
