@@ -77,7 +77,7 @@ export class HostAgent {
     });
     this.bus.serve(PowerActionOnInstance(this.host), (request) => this.power(request.uuid, request.action));
     this.bus.serve(DeleteInstance(this.host), async (request) => {
-      await this.delete(request.uuid);
+      await this.delete(request.uuid, request.keepRootDisk ?? false);
       return { deleted: true as const };
     });
     this.bus.serve(SnapshotInstance(this.host), (request) => this.snapshot(request));
@@ -156,6 +156,8 @@ export class HostAgent {
   private async build(request: BuildInstanceRequest): Promise<void> {
     this.busy.add(request.uuid);
     const folder = join(this.instancesDir, request.uuid);
+    // A disk kept through a resize holds the guest's data: a failed build must not take it along.
+    const keptDisk = existsSync(join(folder, 'disk'));
     try {
       await this.publish(request.uuid, {
         vmState: 'building',
@@ -192,8 +194,8 @@ export class HostAgent {
       await this.publish(request.uuid, { vmState: vmStateOf(powerState), taskState: null, powerState });
     } catch (error) {
       this.logger.warn(`build of ${request.uuid} failed: ${String(error)}`);
-      await this.driver.destroy(request.uuid, { deleteDisks: true }).catch(() => undefined);
-      rmSync(folder, { recursive: true, force: true });
+      await this.driver.destroy(request.uuid, { deleteDisks: !keptDisk }).catch(() => undefined);
+      if (!keptDisk) rmSync(folder, { recursive: true, force: true });
       this.busy.delete(request.uuid);
       await this.publish(request.uuid, {
         vmState: 'error',
@@ -308,11 +310,11 @@ export class HostAgent {
     }
   }
 
-  private async delete(uuid: string): Promise<void> {
+  private async delete(uuid: string, keepRootDisk: boolean): Promise<void> {
     this.busy.add(uuid);
     try {
-      await this.driver.destroy(uuid, { deleteDisks: true });
-      rmSync(join(this.instancesDir, uuid), { recursive: true, force: true });
+      await this.driver.destroy(uuid, { deleteDisks: !keepRootDisk });
+      if (!keepRootDisk) rmSync(join(this.instancesDir, uuid), { recursive: true, force: true });
       await this.publish(uuid, { vmState: 'deleted', taskState: null, powerState: PowerState.NoState });
     } finally {
       this.busy.delete(uuid);

@@ -301,8 +301,8 @@ export class ServerOperationsService {
   }
 
   /**
-   * Rebuild, resize and revert all recreate the guest on its host: with a new image, or a new or
-   * the old flavor (the disk is rebuilt from the image: the agent has no resize of its own).
+   * Rebuild, resize and revert all recreate the guest on its host: with a new image (a new disk),
+   * or a new or the old flavor (the same disk, grown when the flavor's is bigger, never shrunk).
    * The instance is already marked with the operation (see start). Runs in the background.
    */
   recreate(instance: InstanceEntity, operation: 'rebuild' | 'resize' | 'revert-resize'): void {
@@ -311,9 +311,10 @@ export class ServerOperationsService {
       if (!current || current.deleted || current.pendingOperation !== operation || !current.host) return;
       if (operation !== 'rebuild' && !(await this.reclaim(current, operation))) return;
       try {
+        // A resize or its revert keeps the guest's disk (grown to the new flavor); a rebuild starts afresh.
         await this.rpc.request(
           DeleteInstance(current.host),
-          { uuid: current.uuid },
+          { uuid: current.uuid, keepRootDisk: operation !== 'rebuild' },
           this.config.COMPUTE_AGENT_TIMEOUT_MS,
         );
         await this.rpc.request(BuildInstance(current.host), this.build.buildRequest(current));

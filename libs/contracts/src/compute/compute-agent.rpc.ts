@@ -79,8 +79,13 @@ export const BuildInstance = hostRpc<BuildInstanceRequest, { accepted: true }>('
 export const PowerActionOnInstance = hostRpc<{ uuid: string; action: PowerAction }, { powerState: number }>(
   'instance.power',
 );
-/** Removes the guest, its disks and its NICs; answers once done. Idempotent. */
-export const DeleteInstance = hostRpc<{ uuid: string }, { deleted: true }>('instance.delete');
+/**
+ * Removes the guest, its disks and its NICs; answers once done. Idempotent. With keepRootDisk the
+ * root disk stays for the next build of the instance on this host (a resize keeps the guest's data).
+ */
+export const DeleteInstance = hostRpc<{ uuid: string; keepRootDisk?: boolean }, { deleted: true }>(
+  'instance.delete',
+);
 export const GetConsoleOutput = hostRpc<{ uuid: string; lines?: number }, { output: string }>(
   'instance.console',
 );

@@ -133,7 +133,10 @@ export interface RootDiskSpec {
   backingFile?: string;
   /** Format of `backingFile`. */
   backingFormat?: 'qcow2' | 'raw';
-  /** Virtual size of a created overlay, and the disk the instance claims on the host. */
+  /**
+   * Virtual size of a created overlay, and the disk the instance claims on the host. An overlay
+   * that already exists (kept through a resize) grows to it, and never shrinks.
+   */
   sizeGb?: number;
   /**
    * Set when the root disk is a volume (boot from volume): the guest sees it as the disk's serial,

@@ -161,6 +161,31 @@ describe('LibvirtDriver against libvirtd (test:///default)', () => {
     expect(existsSync(base)).toBe(true);
   });
 
+  it('keeps a root disk through a resize: the next spawn grows it and the data stays', async () => {
+    const base = join(dir, 'base.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
+    const s = spec();
+    s.rootDisk = { ...s.rootDisk, backingFile: base, backingFormat: 'qcow2', sizeGb: 1 };
+    await driver.spawn(s);
+    await driver.destroy(s.uuid, { deleteDisks: false });
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0xab 1M 64k', s.rootDisk.path]);
+    await driver.spawn({ ...s, rootDisk: { ...s.rootDisk, sizeGb: 2 } });
+    const info = JSON.parse(
+      execFileSync('qemu-img', ['info', '-U', '--output=json', s.rootDisk.path]).toString(),
+    );
+    expect(info).toMatchObject({ 'virtual-size': 2 * 1024 ** 3, 'backing-filename': base });
+    await driver.destroy(s.uuid, { deleteDisks: false });
+    // Never shrunk: a revert to the smaller flavor keeps the bigger disk and its data.
+    await driver.spawn(s);
+    const again = JSON.parse(
+      execFileSync('qemu-img', ['info', '-U', '--output=json', s.rootDisk.path]).toString(),
+    );
+    expect(again['virtual-size']).toBe(2 * 1024 ** 3);
+    execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -P 0xab 1M 64k', s.rootDisk.path]);
+    await driver.destroy(s.uuid, { deleteDisks: true });
+    expect(existsSync(s.rootDisk.path)).toBe(false);
+  });
+
   it('boots from a volume and never deletes it, nor the volumes plugged at boot', async () => {
     const root = join(dir, 'volume-root');
     const data = join(dir, 'volume-data');

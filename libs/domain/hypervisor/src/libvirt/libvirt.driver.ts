@@ -625,10 +625,16 @@ export class LibvirtDriver implements HypervisorDriver {
     return [root, log].filter((file): file is string => file !== undefined);
   }
 
-  /** Creates the qcow2 overlay when asked to; true when this call created the file. */
+  /**
+   * Creates the qcow2 overlay when asked to, or grows the one kept through a resize; true when this
+   * call created the file.
+   */
   private async prepareRootDisk(disk: RootDiskSpec): Promise<boolean> {
     if (!disk.backingFile) return false;
-    if (await exists(disk.path)) return false;
+    if (await exists(disk.path)) {
+      if (disk.sizeGb) await this.growDisk(disk.path, disk.sizeGb * 1024 ** 3);
+      return false;
+    }
     await mkdir(dirname(disk.path), { recursive: true });
     const args = [
       'create',
@@ -644,6 +650,12 @@ export class LibvirtDriver implements HypervisorDriver {
     if (disk.sizeGb) args.push(`${disk.sizeGb}G`);
     await run(this.options.qemuImgPath, args);
     return true;
+  }
+
+  private async growDisk(path: string, bytes: number): Promise<void> {
+    const { stdout } = await run(this.options.qemuImgPath, ['info', '--output=json', '-U', path]);
+    const virtualSize = (JSON.parse(stdout) as { 'virtual-size': number })['virtual-size'];
+    if (virtualSize < bytes) await run(this.options.qemuImgPath, ['resize', '-q', path, String(bytes)]);
   }
 
   /**
