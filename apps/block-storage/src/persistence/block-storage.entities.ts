@@ -59,7 +59,8 @@ export class VolumeEntity {
   /**
    * Cinder's host, `<host>@<backend>#<pool>`: the service that runs (or last ran) the volume's
    * backend work. Every replica shares the volume folder, so whichever takes an operation records
-   * itself here, and settles what it left half-done when it starts again.
+   * itself here, and settles what it left half-done when it starts again; once its service is
+   * down, another process takes the volume over by writing itself here.
    */
   @Column({ type: 'varchar', length: 255 })
   host: string;
