@@ -20,6 +20,7 @@ import { BLOCK_STORAGE_MIGRATIONS } from './migrations';
 import { BLOCK_STORAGE_ENTITIES } from './persistence/block-storage.entities';
 import { LimitsController, QuotaClassSetsController, QuotaSetsController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
+import { ServiceLiveness } from './services/service-liveness';
 import { SnapshotsController } from './snapshots/snapshots.controller';
 import { SnapshotsService } from './snapshots/snapshots.service';
 import { ServiceInfoController } from './versions/service-info.controller';
@@ -98,6 +99,7 @@ export class BlockStorageModule implements NestModule {
         AttachmentsService,
         BackupManager,
         BackupsService,
+        ServiceLiveness,
       ],
     };
   }

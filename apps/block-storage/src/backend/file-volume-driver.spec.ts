@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileVolumeDriver } from './file-volume-driver';
@@ -34,6 +34,20 @@ describe('file volume driver', () => {
   });
 
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('drops the unfinished files of a host that is down, and only those', async () => {
+    const incoming = join(folder, '.incoming');
+    for (const host of ['node1', 'node2', 'node3']) {
+      mkdirSync(join(incoming, host), { recursive: true });
+      writeFileSync(join(incoming, host, 'volume-partial'), 'x');
+    }
+    await driver.discardLeftovers('node2');
+    await driver.discardLeftovers('node1');
+    await driver.discardLeftovers('..');
+    expect(readdirSync(incoming).sort()).toEqual(['node1', 'node3']);
+    expect(readdirSync(join(incoming, 'node1'))).toEqual(['volume-partial']);
+    expect(readdirSync(folder).sort()).toEqual(['.incoming']);
+  });
 
   it('creates sparse raw volumes and grows them without touching their data', async () => {
     const volume = { id: id(1), size: 1, format: 'raw' as const };

@@ -55,6 +55,12 @@ export class FileVolumeDriver implements VolumeDriver {
     await fs.mkdir(this.incoming, { recursive: true });
   }
 
+  async discardLeftovers(host: string): Promise<void> {
+    if (!/^[A-Za-z0-9._-]+$/.test(host) || host === '.' || host === '..' || host === this.options.host)
+      return;
+    await fs.rm(join(this.folder, INCOMING, host), { recursive: true, force: true });
+  }
+
   async capacity(): Promise<BackendCapacity> {
     const stats = await fs.statfs(this.folder);
     const round = (bytes: number) => Math.floor((bytes / GiB) * 100) / 100;

@@ -51,6 +51,8 @@ export interface VolumeDriver {
   readonly storageProtocol: string;
   /** Prepares the backend and drops leftovers of operations a crash interrupted. */
   init(): Promise<void>;
+  /** Drops the leftovers of the operations another host (its BLOCK_STORAGE_HOST) ran when it went down. */
+  discardLeftovers(host: string): Promise<void>;
   capacity(): Promise<BackendCapacity>;
 
   createVolume(volume: BackendVolume): Promise<void>;

@@ -17,7 +17,7 @@ import {
   SnapshotEntity,
   VolumeEntity,
 } from '../persistence/block-storage.entities';
-import { backendSnapshot, backendVolume, VolumeManager } from '../volumes/volume-manager';
+import { AbandonedWork, backendSnapshot, backendVolume, VolumeManager } from '../volumes/volume-manager';
 import { VolumeRecords } from '../volumes/volume-records';
 import { BackupCorruptError, readManifest, restoreBackup, writeBackup } from './chunked-backup';
 import { ObjectStore, ObjectStoreError } from './object-store';
@@ -38,8 +38,7 @@ function reasonOf(error: unknown): string {
  * Cinder's backup manager with its Swift driver: runs backups, restores and deletes after the API
  * answered, against the caller's object storage account, and moves the backup and its volume to
  * their final statuses. On start-up it settles what a previous process on this host left
- * half-done: the caller's token is gone, so nothing resumes; creates and deletes end in error
- * (a delete can be asked again), restores leave the volume in error_restoring.
+ * half-done, and ServiceLiveness has it settle what processes that are down left.
  */
 @Injectable()
 export class BackupManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -55,7 +54,7 @@ export class BackupManager implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.recover();
+    await this.settleAbandoned((backup) => backup.host === this.volumes.host);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -197,31 +196,51 @@ export class BackupManager implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
-  private async recover(): Promise<void> {
-    const stuck = await this.db.manager.findBy(BackupEntity, {
-      host: this.volumes.host,
+  /**
+   * Settles the backups `abandoned` picks among those in an operation. The caller's token is gone,
+   * so nothing resumes: creates and deletes end in error (a delete can be asked again), restores
+   * leave their volume in error_restoring. Each is taken over first, its host set to this
+   * process's while its host and status are still as read, so only one process settles it.
+   */
+  async settleAbandoned(abandoned: AbandonedWork): Promise<void> {
+    const backups = await this.db.manager.findBy(BackupEntity, {
       status: In(['creating', 'restoring', 'deleting']),
     });
-    const interrupted = 'Interrupted by a restart of the backup service.';
-    for (const backup of stuck) {
-      this.logger.warn(`backup ${backup.id} was left ${backup.status}`);
+    for (const backup of backups.filter(abandoned)) {
+      const own = backup.host === this.volumes.host;
+      const interrupted = own
+        ? 'Interrupted by a restart of the backup service.'
+        : 'Interrupted: the backup service running it went down.';
+      const take = async (changes: Partial<BackupEntity>) => {
+        const result = await this.db.transaction((manager) =>
+          manager.update(
+            BackupEntity,
+            { id: backup.id, host: backup.host, status: backup.status },
+            { ...changes, host: this.volumes.host, updatedAt: currentTime() },
+          ),
+        );
+        return (result.affected ?? 0) > 0;
+      };
       if (backup.status === 'creating') {
-        await this.setBackup(backup.id, 'creating', { status: 'error', failReason: interrupted });
+        if (!(await take({ status: 'error', failReason: interrupted }))) continue;
         const volume = await this.db.manager.findOneBy(VolumeEntity, { id: backup.volumeId });
         const snapshot = backup.snapshotId
           ? await this.db.manager.findOneBy(SnapshotEntity, { id: backup.snapshotId })
           : null;
         if (volume) await this.release({ ...volume, status: 'available' }, snapshot);
       } else if (backup.status === 'restoring') {
+        if (!(await take({ status: 'available', restoreVolumeId: null }))) continue;
         if (backup.restoreVolumeId) {
           await this.records.transition(backup.restoreVolumeId, ['restoring-backup'], {
             status: 'error_restoring',
           });
         }
-        await this.setBackup(backup.id, 'restoring', { status: 'available', restoreVolumeId: null });
-      } else {
-        await this.setBackup(backup.id, 'deleting', { status: 'error_deleting', failReason: interrupted });
+      } else if (!(await take({ status: 'error_deleting', failReason: interrupted }))) {
+        continue;
       }
+      this.logger.warn(
+        `backup ${backup.id} was left ${backup.status} ${own ? 'before this process started' : `by ${backup.host}, which is down`}`,
+      );
     }
   }
 }

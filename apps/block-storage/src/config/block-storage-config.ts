@@ -10,11 +10,19 @@ export const blockStorageConfigSchema = platformConfigSchema.extend({
   BLOCK_STORAGE_VOLUMES_DIR: z.string().optional(),
   /** Format of new volume files: raw (sparse) or qcow2. */
   BLOCK_STORAGE_VOLUME_FORMAT: z.enum(['raw', 'qcow2']).default('raw'),
-  /** Cinder's `host`: volumes show `<host>@<backend>#<backend>` and this process resumes that host's work. */
+  /**
+   * Cinder's `host`: volumes show `<host>@<backend>#<backend>`; this process settles that host's
+   * unfinished work when it starts, and any process does once that host is down.
+   */
   BLOCK_STORAGE_HOST: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ., - and _ only')
     .default(hostname()),
+  /**
+   * Cinder's service_down_time: a process whose heartbeat is older than this shows `down` in the
+   * service list, and any other process settles the operations it left in flight.
+   */
+  BLOCK_STORAGE_SERVICE_DOWN_SECONDS: z.coerce.number().int().positive().default(60),
   /** Cinder's volume_backend_name. */
   BLOCK_STORAGE_BACKEND_NAME: z
     .string()

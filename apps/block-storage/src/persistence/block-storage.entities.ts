@@ -59,7 +59,8 @@ export class VolumeEntity {
   /**
    * Cinder's host, `<host>@<backend>#<pool>`: the service that runs (or last ran) the volume's
    * backend work. Every replica shares the volume folder, so whichever takes an operation records
-   * itself here, and settles what it left half-done when it starts again.
+   * itself here, and settles what it left half-done when it starts again; once its service is
+   * down, another process takes the volume over by writing itself here.
    */
   @Column({ type: 'varchar', length: 255 })
   host: string;
@@ -172,6 +173,7 @@ export class VolumeAttachmentEntity {
 @Index('ix_snapshot_project_created', ['projectId', 'createdAt'])
 @Index('ix_snapshot_volume', ['volumeId'])
 @Index('ix_snapshot_host_status', ['host', 'status'])
+@Index('ix_snapshot_status', ['status'])
 export class SnapshotEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -367,6 +369,7 @@ export class MessageEntity {
 @Index('ix_backup_volume', ['volumeId'])
 @Index('ix_backup_parent', ['parentId'])
 @Index('ix_backup_host_status', ['host', 'status'])
+@Index('ix_backup_status', ['status'])
 export class BackupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -449,6 +452,30 @@ export class BackupMetadataEntity {
   value: string;
 }
 
+/**
+ * Cinder's services table: each process's scheduler (`<host>`) and volume service
+ * (`<host>@<backend>`), with the time of its last heartbeat.
+ */
+@Entity('service')
+export class ServiceEntity {
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  host: string;
+
+  /** cinder-scheduler or cinder-volume. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  binary: string;
+
+  @Column({ name: 'availability_zone', type: 'varchar', length: 255 })
+  availabilityZone: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  /** The last heartbeat. */
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}
+
 export const BLOCK_STORAGE_ENTITIES = [
   VolumeEntity,
   VolumeMetadataEntity,
@@ -467,4 +494,5 @@ export const BLOCK_STORAGE_ENTITIES = [
   MessageEntity,
   BackupEntity,
   BackupMetadataEntity,
+  ServiceEntity,
 ];

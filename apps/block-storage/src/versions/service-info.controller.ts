@@ -12,6 +12,7 @@ import type { BlockStorageConfig } from '../config/block-storage-config';
 import { VolumeEntity } from '../persistence/block-storage.entities';
 import { ATTACHMENT_LIST_SPEC } from '../attachments/attachments.service';
 import { MESSAGE_LIST_SPEC } from '../messages/messages.controller';
+import { ServiceLiveness, VOLUME_BINARY } from '../services/service-liveness';
 import { SNAPSHOT_LIST_SPEC } from '../snapshots/snapshots.service';
 import { VolumeTypesService } from '../volume-types/volume-types.service';
 import { VolumeManager } from '../volumes/volume-manager';
@@ -65,6 +66,7 @@ export class ServiceInfoController {
     private readonly db: Database,
     private readonly manager: VolumeManager,
     private readonly types: VolumeTypesService,
+    private readonly liveness: ServiceLiveness,
     @Inject(VOLUME_DRIVER) private readonly driver: VolumeDriver,
     @Inject(BLOCK_STORAGE_CONFIG) private readonly config: BlockStorageConfig,
   ) {}
@@ -137,34 +139,28 @@ export class ServiceInfoController {
     return backend === undefined || backend === this.driver.backendName;
   }
 
+  /** Cinder's service list: every process's scheduler and volume service, down once silent. */
   @Get(v3Paths('os-services'))
-  services(@CallerOf() caller: Caller) {
+  async services(@CallerOf() caller: Caller, @RawQuery() query: URLSearchParams) {
     cinderPolicy.admin(caller, 'volume_extension:services:index');
-    const updated = cinderTime(new Date());
-    const zone = this.config.BLOCK_STORAGE_AVAILABILITY_ZONE;
-    const host = this.config.BLOCK_STORAGE_HOST;
+    const host = query.get('host');
+    const binary = query.get('binary');
+    const services = (await this.liveness.list()).filter(
+      (s) => (host === null || s.host === host) && (binary === null || s.binary === binary),
+    );
     return {
-      services: [
-        {
-          binary: 'cinder-scheduler',
-          host,
-          zone,
-          status: 'enabled',
-          state: 'up',
-          updated_at: updated,
-          disabled_reason: null,
-        },
-        {
-          binary: 'cinder-volume',
-          host: this.manager.host.split('#')[0],
-          zone,
-          status: 'enabled',
-          state: 'up',
-          updated_at: updated,
-          disabled_reason: null,
-          ...(caller.version.atLeast('3.49') ? { backend_state: 'up' } : {}),
-        },
-      ],
+      services: services.map((s) => ({
+        binary: s.binary,
+        host: s.host,
+        zone: s.availabilityZone,
+        status: 'enabled',
+        state: s.up ? 'up' : 'down',
+        updated_at: cinderTime(s.updatedAt),
+        disabled_reason: null,
+        ...(s.binary === VOLUME_BINARY && caller.version.atLeast('3.49')
+          ? { backend_state: s.up ? 'up' : 'down' }
+          : {}),
+      })),
     };
   }
 

@@ -35,6 +35,18 @@ import { VolumeRecords } from './volume-records';
 
 const GiB = 1024 ** 3;
 
+/** Volume statuses of an operation some process is running; the others are at rest. */
+const VOLUME_IN_FLIGHT = ['creating', 'downloading', 'extending', 'deleting', 'uploading', 'reverting'];
+const SNAPSHOT_IN_FLIGHT = ['creating', 'deleting', 'restoring'];
+/** The request id of user messages about work settled on behalf of a process that is gone. */
+const SETTLING_REQUEST = 'req-init-host';
+
+/**
+ * Whether a resource's operation was left by a process that no longer runs it: its host's, when
+ * that host is down (or, at start-up, is this process's own).
+ */
+export type AbandonedWork = (resource: { host: string; updatedAt: Date }) => boolean;
+
 export type CreateSource =
   | { kind: 'empty' }
   | { kind: 'image'; image: ImageRef; token: string }
@@ -73,13 +85,17 @@ export function conversionDir(config: BlockStorageConfig): string {
  * Cinder's volume manager: runs the backend work of volume and snapshot operations after the API
  * answered, and moves each resource to its final status (or to error, with a user message saying
  * why). On start-up it settles what a previous process on this host left half-done, as Cinder's
- * init_host does: creates become errors, deletes resume.
+ * init_host does: creates become errors, deletes resume; ServiceLiveness has it do the same for
+ * processes that are down.
  */
 @Injectable()
 export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('VolumeManager');
   private readonly running = new Set<Promise<void>>();
+  /** Cinder's host of this process's pool, `<host>@<backend>#<pool>`, which its resources record. */
   readonly host: string;
+  /** The volume service's host in the service list, `<host>@<backend>`. */
+  readonly serviceHost: string;
 
   constructor(
     private readonly db: Database,
@@ -91,7 +107,8 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(QEMU_IMG) private readonly qemuImg: QemuImg,
     @Inject(BLOCK_STORAGE_CONFIG) private readonly config: BlockStorageConfig,
   ) {
-    this.host = `${config.BLOCK_STORAGE_HOST}@${driver.backendName}#${driver.backendName}`;
+    this.serviceHost = `${config.BLOCK_STORAGE_HOST}@${driver.backendName}`;
+    this.host = `${this.serviceHost}#${driver.backendName}`;
   }
 
   get format(): VolumeFormat {
@@ -104,7 +121,7 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
     await fs.rm(scratch, { recursive: true, force: true });
     await fs.mkdir(scratch, { recursive: true });
     await this.bus.ensureStream(BLOCK_STORAGE_VOLUME_STREAM, [VolumeExtended], 7 * 86_400_000);
-    await this.recover();
+    await this.settleAbandoned((resource) => resource.host === this.host);
   }
 
   /** Operations in flight finish before the database connection closes. */
@@ -405,50 +422,66 @@ export class VolumeManager implements OnApplicationBootstrap, BeforeApplicationS
     await manager.delete(SnapshotEntity, { id: snapshotId });
   }
 
-  // ---------------------------------------------------------------- start-up
+  // ---------------------------------------------------------------- abandoned work
 
-  private async recover(): Promise<void> {
-    const repo = this.db.manager.getRepository(VolumeEntity);
-    const stuck = await repo.findBy({
-      host: this.host,
-      status: In(['creating', 'downloading', 'extending', 'deleting', 'uploading', 'reverting']),
-    });
-    const requestId = 'req-init-host';
-    for (const volume of stuck) {
-      if (volume.status === 'deleting') {
-        this.startDelete(volume, [], requestId);
-        continue;
-      }
-      const outcome: Record<string, string> = {
-        creating: 'error',
-        downloading: 'error',
-        extending: 'error_extending',
-        uploading: volume.previousStatus ?? 'available',
-        reverting: 'available',
-      };
-      await this.records.transition(volume.id, [volume.status], {
-        status: outcome[volume.status],
-        previousStatus: null,
-      });
-      this.logger.warn(`volume ${volume.id} was left ${volume.status}; now ${outcome[volume.status]}`);
+  /**
+   * Settles the volumes and snapshots `abandoned` picks among those in an operation, as Cinder's
+   * init_host does for its own host and its clean-up does for a service that is down: creates
+   * become errors, deletes resume here, the others return to where they were. Each is taken over
+   * first (its host set to this process's while its host and status are still as read), so when
+   * several processes settle at once only one settles each.
+   */
+  async settleAbandoned(abandoned: AbandonedWork): Promise<void> {
+    const volumes = await this.db.manager.findBy(VolumeEntity, { status: In(VOLUME_IN_FLIGHT) });
+    for (const volume of volumes.filter(abandoned)) await this.settleVolume(volume);
+    const snapshots = await this.db.manager.findBy(SnapshotEntity, { status: In(SNAPSHOT_IN_FLIGHT) });
+    for (const snapshot of snapshots.filter(abandoned)) await this.settleSnapshot(snapshot);
+  }
+
+  private leftBy(host: string): string {
+    return host === this.host ? 'before this process started' : `by ${host}, which is down`;
+  }
+
+  private async settleVolume(volume: VolumeEntity): Promise<void> {
+    const left = `volume ${volume.id} was left ${volume.status} ${this.leftBy(volume.host)}`;
+    if (volume.status === 'deleting') {
+      if (!(await this.records.takeOver(volume, this.host, {}))) return;
+      this.logger.warn(`${left}; deleting it here`);
+      this.startDelete({ ...volume, host: this.host }, [], SETTLING_REQUEST);
+      return;
     }
-    const snapshots = await this.db.manager.getRepository(SnapshotEntity).findBy({
-      host: this.host,
-      status: In(['creating', 'deleting', 'restoring']),
-    });
-    for (const snapshot of snapshots) {
-      if (snapshot.status === 'deleting') {
-        this.startSnapshotDelete(snapshot, requestId);
-        continue;
-      }
-      const status = snapshot.status === 'creating' ? 'error' : 'available';
-      await this.db.transaction((manager) =>
+    const outcome: Record<string, string> = {
+      creating: 'error',
+      downloading: 'error',
+      extending: 'error_extending',
+      uploading: volume.previousStatus ?? 'available',
+      reverting: 'available',
+    };
+    const status = outcome[volume.status];
+    if (await this.records.takeOver(volume, this.host, { status, previousStatus: null })) {
+      this.logger.warn(`${left}; now ${status}`);
+    }
+  }
+
+  private async settleSnapshot(snapshot: SnapshotEntity): Promise<void> {
+    const take = async (changes: Partial<SnapshotEntity>) => {
+      const result = await this.db.transaction((manager) =>
         manager.update(
           SnapshotEntity,
-          { id: snapshot.id, status: snapshot.status },
-          { status, updatedAt: currentTime() },
+          { id: snapshot.id, host: snapshot.host, status: snapshot.status },
+          { ...changes, host: this.host, updatedAt: currentTime() },
         ),
       );
+      return (result.affected ?? 0) > 0;
+    };
+    const left = `snapshot ${snapshot.id} was left ${snapshot.status} ${this.leftBy(snapshot.host)}`;
+    if (snapshot.status === 'deleting') {
+      if (!(await take({}))) return;
+      this.logger.warn(`${left}; deleting it here`);
+      this.startSnapshotDelete({ ...snapshot, host: this.host }, SETTLING_REQUEST);
+      return;
     }
+    const status = snapshot.status === 'creating' ? 'error' : 'available';
+    if (await take({ status })) this.logger.warn(`${left}; now ${status}`);
   }
 }

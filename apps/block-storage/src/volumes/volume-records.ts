@@ -96,6 +96,25 @@ export class VolumeRecords {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Makes `host` the volume's host, with other changes, only while its host and status are still
+   * as read: of several processes taking over the same abandoned volume, exactly one does.
+   */
+  async takeOver(
+    volume: Pick<VolumeEntity, 'id' | 'host' | 'status'>,
+    host: string,
+    changes: Partial<VolumeEntity>,
+  ): Promise<boolean> {
+    const result = await this.db.transaction((m) =>
+      m.update(
+        VolumeEntity,
+        { id: volume.id, host: volume.host, status: volume.status },
+        { ...changes, host, updatedAt: currentTime() },
+      ),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Sets values whatever the status (the outcome of an operation this process owns). */
   async set(id: string, changes: Partial<VolumeEntity>, manager?: EntityManager): Promise<void> {
     const update = (m: EntityManager) =>
