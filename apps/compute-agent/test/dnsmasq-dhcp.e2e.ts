@@ -1,4 +1,5 @@
 import type { NetworkInterfaceSpec } from '@stratus/contracts';
+import { expectEventually } from '@stratus/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -54,6 +55,9 @@ describe('dnsmasq DHCP server', () => {
   }
   const pid = () => Number(readFileSync(join(folder, 'pid'), 'utf8'));
   const hosts = () => readFileSync(join(folder, 'host'), 'utf8');
+  /** How often dnsmasq has read its hosts file, by its own log. */
+  const hostReads = () =>
+    readFileSync(join(folder, 'log'), 'utf8').split(`read ${join(folder, 'host')}`).length - 1;
 
   beforeAll(() => {
     if (process.getuid?.() !== 0) throw new Error('network namespaces need root');
@@ -85,15 +89,17 @@ describe('dnsmasq DHCP server', () => {
       /mtu 1400[\s\S]*inet 10\.44\.0\.2\/24/,
     );
     expect(readFileSync(join(folder, 'opts'), 'utf8')).toContain('option:router,10.44.0.1');
+    await expectEventually(() => expect(hostReads()).toBe(1));
 
     // Another guest on the same network: the same dnsmasq, told by SIGHUP.
     await dhcp.plug({ uuid: 'vm-2', hostname: 'two' }, [nic(2, '10.44.0.12')]);
     expect(hosts()).toBe('fa:16:3e:00:00:01,10.44.0.11,one\nfa:16:3e:00:00:02,10.44.0.12,two\n');
     expect(pid()).toBe(first);
+    await expectEventually(() => expect(hostReads()).toBe(2));
     await dhcp.unplug('vm-1');
     expect(hosts()).toBe('fa:16:3e:00:00:02,10.44.0.12,two\n');
     expect(pid()).toBe(first);
-    expect(running(first)).toBe(true);
+    await expectEventually(() => expect(hostReads()).toBe(3));
 
     // An agent that restarts serves the guests still on the host again, and drops the others.
     await server().start(new Set(['vm-2']));

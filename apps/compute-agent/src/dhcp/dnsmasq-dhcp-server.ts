@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NetworkInterfaceSpec } from '@stratus/contracts';
-import { execFile, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -74,6 +74,8 @@ function writeReadable(path: string, content: string): void {
 export class DnsmasqDhcpServer implements DhcpServer {
   private readonly logger = new Logger('Dhcp');
   private readonly networks = new Map<string, DhcpNetwork>();
+  /** The dnsmasq this agent started per network, so that only an exit it did not cause is reported. */
+  private readonly children = new Map<string, ChildProcess>();
   /** Every change runs alone: plugs and unplugs of several guests touch the same networks. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -120,7 +122,11 @@ export class DnsmasqDhcpServer implements DhcpServer {
               hosts: [...current.hosts.filter((h) => !ports.has(h.portId)), ...wanted.hosts],
             }
           : wanted;
-        const restart = !current || JSON.stringify(current.subnets) !== JSON.stringify(network.subnets);
+        const restart =
+          !current ||
+          current.mtu !== network.mtu ||
+          current.bridge !== network.bridge ||
+          JSON.stringify(current.subnets) !== JSON.stringify(network.subnets);
         this.networks.set(network.networkId, network);
         await this.apply(network, restart);
       }
@@ -245,11 +251,13 @@ export class DnsmasqDhcpServer implements DhcpServer {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exited: number | null | undefined;
+    this.children.set(network.networkId, child);
     child.on('exit', (code) => {
       exited = code;
-      if (this.networks.get(network.networkId) === network) {
-        this.logger.warn(`dnsmasq of network ${network.networkId} exited (${code}): ${stderr.trim()}`);
-      }
+      if (this.children.get(network.networkId) !== child) return;
+      this.children.delete(network.networkId);
+      // The next change of the network's ports starts it again.
+      this.logger.warn(`dnsmasq of network ${network.networkId} exited (${code}): ${stderr.trim()}`);
     });
     child.on('error', (error) => {
       exited = -1;
@@ -274,6 +282,7 @@ export class DnsmasqDhcpServer implements DhcpServer {
 
   /** Stops the network's dnsmasq and deletes its namespace, which takes the veth pair with it. */
   private async teardown(networkId: string, folder: string): Promise<void> {
+    this.children.delete(networkId);
     const pidFile = join(folder, 'pid');
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
     if (pid > 0 && runningIn(pid, folder)) {

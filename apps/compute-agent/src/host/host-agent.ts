@@ -73,7 +73,10 @@ export class HostAgent {
   }
 
   async start(): Promise<void> {
-    await this.dhcp.start(new Set((await this.driver.listInstances()).map((i) => i.uuid)));
+    // Guests keep running while the agent is away: serve their DHCP again, but start either way.
+    await this.dhcp
+      .start(new Set((await this.driver.listInstances()).map((i) => i.uuid)))
+      .catch((error: unknown) => this.logger.error(`could not restore DHCP: ${String(error)}`));
     this.bus.serve(BuildInstance(this.host), async (request) => {
       void this.build(request);
       return { accepted: true as const };
