@@ -3,16 +3,22 @@
 #
 #   OUT/vmlinuz      the Debian kernel (booted directly, no boot loader)
 #   OUT/initrd.img   busybox-static plus the virtio modules; /init prints TINY-GUEST-MARKER on
-#                    ttyS0, then "DISKS: ..." with the block devices and their serials on every change
+#                    ttyS0, then "DISKS: ..." with the block devices and their serials on every change,
+#                    and runs udhcpc on eth0, which prints "IP: eth0 <address>/<prefix> gw <router>"
+#                    and "DHCP-OPTIONS: mtu=<mtu> dns=<servers>" once it has a lease
+#   OUT/initrd.version  the INITRD_VERSION it was built from: an older one is rebuilt
 #   OUT/base.qcow2   a 64 MiB ext4 disk to use as the backing file of instance overlays
 #
 #   tools/libvirt/build-tiny-guest.sh            (OUT defaults to /var/lib/libvirt/images/stratus-tiny)
 #
-# Idempotent: existing outputs are kept. FORCE=1 rebuilds kernel and initramfs; the base image,
-# which overlays may point at, is rebuilt only with FORCE_BASE=1.
+# Idempotent: existing outputs are kept unless the initramfs is older than INITRD_VERSION. FORCE=1
+# rebuilds kernel and initramfs; the base image, which overlays may point at, is rebuilt only with
+# FORCE_BASE=1.
 set -euo pipefail
 
 OUT="${TINY_GUEST_DIR:-/var/lib/libvirt/images/stratus-tiny}"
+# Raise it with every change to what the initramfs holds, so machines that keep OUT rebuild it.
+INITRD_VERSION=2
 MODULES=(virtio_pci virtio_blk virtio_net ext4)
 
 die() {
@@ -29,8 +35,9 @@ mkdir -p "$OUT"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -f "$OUT/vmlinuz" && -f "$OUT/initrd.img" && "${FORCE:-0}" != 1 ]]; then
-  echo "kernel and initramfs already in $OUT"
+if [[ -f "$OUT/vmlinuz" && -f "$OUT/initrd.img" && "${FORCE:-0}" != 1 &&
+  "$(cat "$OUT/initrd.version" 2>/dev/null)" == "$INITRD_VERSION" ]]; then
+  echo "kernel and initramfs (version $INITRD_VERSION) already in $OUT"
 else
   # The package linux-image-amd64 points at; a versioned name would go stale with each point release.
   kernel_pkg="$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
@@ -40,7 +47,7 @@ else
 
   kdir="$(ls -d "$work"/pkgroot/lib/modules/*)"
   root="$work/initramfs"
-  mkdir -p "$root"/{bin,dev,proc,sys,modules}
+  mkdir -p "$root"/{bin,dev,proc,sys,modules,etc/udhcpc}
   cp "$work/pkgroot/bin/busybox" "$root/bin/busybox"
 
   # The package ships no modules.dep (depmod makes it at install time), so each module's
@@ -73,6 +80,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 while read -r module; do insmod "/modules/$module" 2>/dev/null; done </modules/order
 echo "TINY-GUEST-MARKER $(uname -r)"
+ip link set lo up
+# Quiet but for the script's lines: without a DHCP server it would report every retry.
+udhcpc -f -i eth0 -O mtu -s /etc/udhcpc/default.script 2>/dev/null &
 last=""
 while true; do
   disks=""
@@ -88,9 +98,38 @@ while true; do
 done
 INIT
   chmod +x "$root/init"
+  # Busybox's udhcpc runs this with the lease in its environment (ip, mask as a prefix length,
+  # router, dns, mtu); it reports a new lease once, and renewals of the same one silently.
+  cat >"$root/etc/udhcpc/default.script" <<'SCRIPT'
+#!/bin/sh
+case "$1" in
+deconfig)
+  ip addr flush dev "$interface"
+  ip link set dev "$interface" up
+  ;;
+bound | renew)
+  [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
+  current="$(ip -4 addr show dev "$interface" | grep -c " $ip/$mask ")"
+  if [ "$current" = 0 ]; then
+    ip addr flush dev "$interface"
+    ip addr add "$ip/$mask" dev "$interface"
+  fi
+  gateway=""
+  for gateway in $router; do break; done
+  [ -n "$gateway" ] && ip route replace default via "$gateway" dev "$interface"
+  if [ "$current" = 0 ]; then
+    echo "IP: $interface $ip/$mask gw ${gateway:-none}"
+    echo "DHCP-OPTIONS: mtu=${mtu:-none} dns=$(echo ${dns:-none} | tr ' ' ',')"
+  fi
+  ;;
+esac
+exit 0
+SCRIPT
+  chmod +x "$root/etc/udhcpc/default.script"
   (cd "$root" && find . | "$root/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$work/initrd.img"
   cp "$work"/pkgroot/boot/vmlinuz-* "$OUT/vmlinuz"
   mv "$work/initrd.img" "$OUT/initrd.img"
+  echo "$INITRD_VERSION" >"$OUT/initrd.version"
   echo "built $OUT/vmlinuz ($kernel_pkg) and $OUT/initrd.img (modules: $(paste -sd, "$root/modules/order"))"
 fi
 

@@ -140,6 +140,22 @@ describe('network service requests and events for compute', () => {
     });
     const seen = await api(adminToken, 'GET', `ports/${created.id}`);
     expect(seen.body.port).toMatchObject({ 'binding:host_id': 'compute-1', device_id: serverId });
+    // The first binding reserves the subnet's DHCP server address: the first of the pool, unless
+    // the server's port happened to get that one.
+    const dhcpServerIp = bound.fixedIps[0].dhcpServerIp;
+    expect(dhcpServerIp).toEqual(
+      created.fixedIps[0].ipAddress === '10.90.0.2' ? expect.stringMatching(/^10\.90\.0\.\d+$/) : '10.90.0.2',
+    );
+    expect(dhcpServerIp).not.toBe(created.fixedIps[0].ipAddress);
+    const dhcpPorts = await api(adminToken, 'GET', `ports?network_id=${networkId}&device_owner=network:dhcp`);
+    expect(dhcpPorts.body.ports).toEqual([
+      expect.objectContaining({
+        device_id: `dhcp-${networkId}`,
+        status: 'ACTIVE',
+        fixed_ips: [{ subnet_id: subnetId, ip_address: dhcpServerIp }],
+      }),
+    ]);
+    expect((await rpc.request(GetPort, { portId: created.id })).fixedIps[0].dhcpServerIp).toBe(dhcpServerIp);
     const taken = await failure(
       rpc.request(BindPort, { portId: created.id, hostId: 'compute-2', deviceId: randomUUID() }),
     );

@@ -10,6 +10,11 @@ function hasHardwareVirtualisation(): boolean {
   }
 }
 
+/** dnsmasq, which the compute agent runs to answer its guests' DHCP (Debian: dnsmasq-base). */
+function hasDnsmasq(): boolean {
+  return ['/usr/sbin/dnsmasq', '/usr/local/sbin/dnsmasq', '/sbin/dnsmasq'].some((path) => existsSync(path));
+}
+
 /** The network namespace libvirtd runs in (tools/libvirt/start-libvirtd.sh keeps it in its own). */
 function libvirtdNetns(): string {
   try {
@@ -22,7 +27,8 @@ function libvirtdNetns(): string {
 
 /**
  * Settings `npm start` chooses per service on one machine. The compute agent drives libvirt when
- * libvirtd answers on its socket (TCG unless the CPU has hardware virtualisation), else the fake driver.
+ * libvirtd answers on its socket (TCG unless the CPU has hardware virtualisation), else the fake
+ * driver; real guests get their addresses over DHCP from dnsmasq when it is installed and we are root.
  */
 export function localServiceEnv(service: string, env: NodeJS.ProcessEnv): Record<string, string> {
   if (service !== 'compute-agent') return {};
@@ -33,5 +39,8 @@ export function localServiceEnv(service: string, env: NodeJS.ProcessEnv): Record
     COMPUTE_AGENT_VIRT_TYPE: env.COMPUTE_AGENT_VIRT_TYPE ?? (hasHardwareVirtualisation() ? 'kvm' : 'qemu'),
     COMPUTE_AGENT_LIBVIRT_NETNS:
       env.COMPUTE_AGENT_LIBVIRT_NETNS ?? (driver === 'libvirt' ? libvirtdNetns() : ''),
+    COMPUTE_AGENT_DHCP:
+      env.COMPUTE_AGENT_DHCP ??
+      (driver === 'libvirt' && process.getuid?.() === 0 && hasDnsmasq() ? 'dnsmasq' : 'none'),
   };
 }

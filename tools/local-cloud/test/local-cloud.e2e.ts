@@ -41,6 +41,23 @@ function hostHas(command: string, args: string[]): boolean {
   }
 }
 
+/** dnsmasq processes serving this network's DHCP (their files are in a folder named after it). */
+function dnsmasqFor(networkId: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return command.includes('dnsmasq') && command.includes(networkId);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+
 describe('npm start (the local cloud)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratus-local-'));
   const env: Record<string, string> = {
@@ -102,10 +119,11 @@ describe('npm start (the local cloud)', () => {
   let demo: CliCredentials;
   let admin: CliCredentials;
   const consoleOf = async (id: string) => (await openstack(demo, [['console', 'log', 'show', id]]))[0].stdout;
+  // Serial console lines end in \r\n, and the guest's DHCP lines may come after the last DISKS line.
   const lastDisks = (log: string) =>
     log
-      .trimEnd()
       .split('\n')
+      .map((line) => line.trimEnd())
       .filter((line) => line.startsWith('DISKS:'))
       .at(-1);
 
@@ -155,7 +173,7 @@ print("deleted")
     expect(booted.trim().split('\n')).toEqual(['ACTIVE', 'deleted']);
   }, 120_000);
 
-  it('runs a server as a TCG guest that sees a hot-plugged volume, and deletes it without leftovers', async () => {
+  it('runs a server as a TCG guest that gets its address over DHCP and sees a hot-plugged volume, and deletes it without leftovers', async () => {
     // libvirtd answers here (tools/libvirt/start-libvirtd.sh), so that server was a real TCG guest:
     // its console shows the tiny guest booting, and deleting it leaves no domain, disk or tap.
     expect(existsSync('/run/libvirt/libvirt-sock')).toBe(true);
@@ -184,6 +202,25 @@ print("deleted")
       },
       { timeoutMs: 120_000, intervalMs: 2000 },
     );
+    // The guest asks for its address over DHCP and gets the one Neutron gave its port, with the
+    // subnet's gateway and the network's MTU, from a dnsmasq in a namespace of the network's own.
+    const [ports, networkShown] = await openstack(demo, [
+      ['port', 'list', '--server', server.id, '-f', 'json'],
+      ['network', 'show', 'private', '-f', 'json'],
+    ]);
+    const [port] = jsonOf<{ ID: string; 'Fixed IP Addresses': { ip_address: string }[] }[]>(ports);
+    const address = port['Fixed IP Addresses'][0].ip_address;
+    const network = jsonOf<{ id: string; mtu: number }>(networkShown);
+    await expectEventually(
+      async () => {
+        const log = await consoleOf(server.id);
+        expect(log).toContain(`IP: eth0 ${address}/24 gw 10.0.0.1`);
+        expect(log).toContain(`DHCP-OPTIONS: mtu=${network.mtu}`);
+      },
+      { timeoutMs: 90_000, intervalMs: 2000 },
+    );
+    expect(namespaces()).toContain(`qdhcp-${network.id}`);
+    expect(dnsmasqFor(network.id)).toHaveLength(1);
     // A volume hot-plugged through the API shows up in the guest under its id (virtio keeps 20
     // characters of a serial), and is gone from it once removed.
     const [volumeCreated] = await openstack(demo, [
@@ -215,8 +252,7 @@ print("deleted")
       intervalMs: 2000,
     });
 
-    const [ports] = await openstack(demo, [['port', 'list', '--server', server.id, '-f', 'json']]);
-    const tap = `tap${jsonOf<{ ID: string }[]>(ports)[0].ID.slice(0, 11)}`;
+    const tap = `tap${port.ID.slice(0, 11)}`;
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(true);
     const [deleted] = await openstack(demo, [['server', 'delete', '--wait', server.id]]);
     expect(deleted.rc).toBe(0);
@@ -225,6 +261,9 @@ print("deleted")
       server.id,
     );
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(false);
+    // Its port was the network's last on this host: the DHCP server and its namespace went with it.
+    expect(dnsmasqFor(network.id)).toEqual([]);
+    expect(namespaces()).not.toContain(`qdhcp-${network.id}`);
     const [volumeDeleted] = await openstack(demo, [['volume', 'delete', volume]]);
     expect(volumeDeleted.rc).toBe(0);
   }, 300_000);

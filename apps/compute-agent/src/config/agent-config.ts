@@ -22,6 +22,16 @@ export const agentConfigSchema = platformConfigSchema.extend({
   /** Never detected: libvirt reports KVM on hosts where it cannot run guests. */
   COMPUTE_AGENT_VIRT_TYPE: z.enum(['kvm', 'qemu']).default('kvm'),
   COMPUTE_AGENT_INSTANCES_DIR: z.string().optional(),
+  /**
+   * Who answers the guests' DHCP: `dnsmasq` (one per network with ports on this host, in its own
+   * network namespace) or `none`. Unset: dnsmasq with the libvirt driver when the agent runs as
+   * root and dnsmasq is installed, else none (fake hosts have no data plane).
+   */
+  COMPUTE_AGENT_DHCP: z.enum(['dnsmasq', 'none']).optional(),
+  /** The lease time given to guests, as Neutron's dhcp_lease_duration. */
+  COMPUTE_AGENT_DHCP_LEASE_SECONDS: z.coerce.number().int().min(120).default(86400),
+  /** dnsmasq's files, one folder per network under <dir>/<host>; readable by others, as dnsmasq runs as nobody. */
+  COMPUTE_AGENT_DHCP_DIR: z.string().default('/run/stratus/dhcp'),
   COMPUTE_AGENT_AVAILABILITY_ZONE: z.string().default('nova'),
   COMPUTE_AGENT_HEARTBEAT_SECONDS: z.coerce.number().positive().default(10),
   COMPUTE_AGENT_CPU_ALLOCATION_RATIO: z.coerce.number().positive().default(4),

@@ -7,10 +7,27 @@ import {
 } from '@stratus/contracts';
 import { FakeDriver, HypervisorDriver, LibvirtDriver } from '@stratus/hypervisor';
 import { BusService, ReadinessChecks } from '@stratus/platform';
+import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AGENT_CONFIG, AgentConfig } from '../config/agent-config';
+import { DhcpServer, NoDhcpServer } from '../dhcp/dhcp-server';
+import { DnsmasqDhcpServer } from '../dhcp/dnsmasq-dhcp-server';
 import { ImageCache } from '../images/image-cache';
 import { HostAgent } from './host-agent';
+
+/** An executable on the PATH or in the sbin folders (dnsmasq lives in /usr/sbin). */
+function findExecutable(name: string): string | undefined {
+  const folders = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const folder of folders.filter(Boolean)) {
+    try {
+      accessSync(join(folder, name), constants.X_OK);
+      return join(folder, name);
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
 
 /** Instance events are kept a week: long enough for any compute-api outage. */
 const INSTANCE_EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -46,6 +63,7 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
         config,
         join(instancesDir, host),
         images,
+        this.dhcpServer(host),
       );
       await agent.start();
       this.agents.push(agent);
@@ -58,6 +76,26 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     for (const agent of this.agents) await agent.stop();
+  }
+
+  /** COMPUTE_AGENT_DHCP, or dnsmasq where it can run: real guests on a host the agent may plumb as root. */
+  private dhcpServer(host: string): DhcpServer {
+    const config = this.config;
+    const binary = findExecutable('dnsmasq');
+    const mode =
+      config.COMPUTE_AGENT_DHCP ??
+      (config.COMPUTE_AGENT_DRIVER === 'libvirt' && process.getuid?.() === 0 && binary ? 'dnsmasq' : 'none');
+    if (mode === 'none') return new NoDhcpServer();
+    if (!binary) {
+      throw new Error('COMPUTE_AGENT_DHCP is dnsmasq, but dnsmasq is not installed (Debian: dnsmasq-base)');
+    }
+    this.logger.log(`answering DHCP for ${host}'s guests with ${binary}`);
+    return new DnsmasqDhcpServer({
+      dir: join(config.COMPUTE_AGENT_DHCP_DIR, host),
+      bridgeNetns: config.COMPUTE_AGENT_LIBVIRT_NETNS,
+      leaseSeconds: config.COMPUTE_AGENT_DHCP_LEASE_SECONDS,
+      binary,
+    });
   }
 
   private async drivers(): Promise<[string, HypervisorDriver][]> {

@@ -21,6 +21,7 @@ import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState, VolumeSpec
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config';
+import type { DhcpServer } from '../dhcp/dhcp-server';
 import { snapshotDisk, uploadImageData } from '../images/disk-snapshot';
 import { ImageCache } from '../images/image-cache';
 import { ensureBridge, tapName } from './bridges';
@@ -66,11 +67,16 @@ export class HostAgent {
     private readonly config: AgentConfig,
     private readonly instancesDir: string,
     private readonly images: ImageCache | undefined,
+    private readonly dhcp: DhcpServer,
   ) {
     this.logger = new Logger(`HostAgent ${host}`);
   }
 
   async start(): Promise<void> {
+    // Guests keep running while the agent is away: serve their DHCP again, but start either way.
+    await this.dhcp
+      .start(new Set((await this.driver.listInstances()).map((i) => i.uuid)))
+      .catch((error: unknown) => this.logger.error(`could not restore DHCP: ${String(error)}`));
     this.bus.serve(BuildInstance(this.host), async (request) => {
       void this.build(request);
       return { accepted: true as const };
@@ -187,6 +193,7 @@ export class HostAgent {
         serialLogPath: join(folder, 'console.log'),
       };
       if (this.images) await this.prepareHostResources(request, spec);
+      await this.dhcp.plug({ uuid: request.uuid, hostname: request.hostname }, request.networks);
       await this.driver.spawn(spec);
       this.rootSizes.set(request.uuid, request.flavor.rootGb);
       const powerState = await this.driver.getPowerState(request.uuid);
@@ -195,6 +202,7 @@ export class HostAgent {
     } catch (error) {
       this.logger.warn(`build of ${request.uuid} failed: ${String(error)}`);
       await this.driver.destroy(request.uuid, { deleteDisks: !keptDisk }).catch(() => undefined);
+      await this.unplugDhcp(request.uuid);
       if (!keptDisk) rmSync(folder, { recursive: true, force: true });
       this.busy.delete(request.uuid);
       await this.publish(request.uuid, {
@@ -314,12 +322,20 @@ export class HostAgent {
     this.busy.add(uuid);
     try {
       await this.driver.destroy(uuid, { deleteDisks: !keepRootDisk });
+      await this.unplugDhcp(uuid);
       if (!keepRootDisk) rmSync(join(this.instancesDir, uuid), { recursive: true, force: true });
       await this.publish(uuid, { vmState: 'deleted', taskState: null, powerState: PowerState.NoState });
     } finally {
       this.busy.delete(uuid);
     }
     void this.report();
+  }
+
+  /** A guest that is gone stays gone even when its DHCP entries could not be removed. */
+  private async unplugDhcp(uuid: string): Promise<void> {
+    await this.dhcp.unplug(uuid).catch((error: unknown) => {
+      this.logger.warn(`could not remove the DHCP entries of ${uuid}: ${String(error)}`);
+    });
   }
 
   /** Hypervisor errors become domain errors the caller can tell apart (404 for an unknown instance). */

@@ -13,6 +13,9 @@ import {
 import { DomainError, RpcClient } from '@stratus/platform';
 import type { InstanceEntity, InstanceVif, RequestedNetwork } from './instance.entity';
 
+/** A stored fixed IP, with the DHCP details of vifs bound since the network service reports them. */
+type VifFixedIp = InstanceVif['fixedIps'][number] & { enableDhcp?: boolean; dhcpServerIp?: string | null };
+
 /** Neutron's bridge for a network when a binding does not name one: `brq` + 11 characters of its id. */
 function defaultBridge(networkId: string): string {
   return `brq${networkId.slice(0, 11)}`;
@@ -34,13 +37,15 @@ function vifOf(
     createdByCompute,
     tag,
     bridge: typeof bridge === 'string' ? bridge : defaultBridge(port.networkId),
-    fixedIps: port.fixedIps.map((ip) => ({
+    fixedIps: port.fixedIps.map((ip): VifFixedIp => ({
       subnetId: ip.subnetId,
       address: ip.ipAddress,
       version: ip.ipVersion,
       cidr: ip.cidr,
       gatewayIp: ip.gatewayIp,
       dnsNameservers: ip.dnsNameservers,
+      enableDhcp: ip.enableDhcp,
+      dhcpServerIp: ip.dhcpServerIp ?? null,
     })),
   };
 }
@@ -138,12 +143,14 @@ export class NetworkAllocator {
       macAddress: vif.macAddress,
       bridge: vif.bridge,
       mtu: vif.mtu,
-      fixedIps: vif.fixedIps.map((ip) => ({
+      fixedIps: vif.fixedIps.map((ip: VifFixedIp) => ({
         ipAddress: ip.address,
         cidr: ip.cidr,
         gatewayIp: ip.gatewayIp,
         ipVersion: ip.version,
         dnsNameservers: ip.dnsNameservers,
+        enableDhcp: ip.enableDhcp,
+        dhcpServerIp: ip.dhcpServerIp,
       })),
     }));
   }

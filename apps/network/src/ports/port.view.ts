@@ -63,6 +63,7 @@ export function portRef(
   bundle: PortBundle,
   network: NetworkEntity,
   subnets: Map<string, SubnetEntity>,
+  dhcpServers: Map<string, string> = new Map(),
 ): PortRef {
   const p = bundle.port;
   const fixedIps: FixedIpRef[] = sortAllocations(bundle.allocations).map((a) => {
@@ -76,6 +77,7 @@ export function portRef(
       dnsNameservers: subnet?.dnsNameservers ?? [],
       hostRoutes: subnet?.hostRoutes ?? [],
       enableDhcp: subnet?.enableDhcp ?? false,
+      ...(dhcpServers.has(a.subnetId) ? { dhcpServerIp: dhcpServers.get(a.subnetId) } : {}),
     };
   });
   return {

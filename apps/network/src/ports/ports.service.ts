@@ -47,6 +47,14 @@ import { SecurityGroupsService } from '../security-groups/security-groups.servic
 import { SubnetsService } from '../subnets/subnets.service';
 import { TagsService } from '../tags/tags.service';
 import { addressPairsNeedPortSecurity, PendingAddressPair, validateAddressPairs } from './address-pairs';
+import {
+  dhcpAddresses,
+  dhcpDeviceId,
+  DHCP_OWNER,
+  firstPoolAddress,
+  isAddressTaken,
+  servedByDhcp,
+} from './dhcp-addresses';
 import { bindingFor, portStatus } from './port-binding';
 import { PortEventsService } from './port-events.service';
 import type { FixedIpRequest, PortCreate, PortUpdate } from './port.schemas';
@@ -691,7 +699,12 @@ export class PortsService {
           parts.network,
           parts.subnets,
         );
-        return this.refOf(next, parts);
+        // Only the first binding on a network has to reserve anything: the rest just read.
+        const dhcp =
+          next.bindingHostId === ''
+            ? parts.dhcp
+            : await this.reserveDhcpAddresses(parts.network, parts.subnets, parts.dhcp);
+        return this.refOf(next, { ...parts, dhcp });
       }
       if (attempt >= BINDING_ATTEMPTS) {
         throw conflict(`Port ${portId} kept changing while it was being bound; try again.`, 'PortChanged');
@@ -702,14 +715,15 @@ export class PortsService {
   /** What a port's reference needs besides its row, read side by side. */
   private async refParts(port: PortEntity): Promise<PortRefParts> {
     const manager = this.dataSource.manager;
-    const [allocations, groups, network, subnets] = await Promise.all([
+    const [allocations, groups, network, subnets, dhcp] = await Promise.all([
       manager.find(IpAllocationEntity, { where: { portId: port.id } }),
       manager.find(PortSecurityGroupEntity, { where: { portId: port.id } }),
       manager.findOne(NetworkEntity, { where: { id: port.networkId } }),
       this.subnets.ofNetwork(port.networkId),
+      dhcpAddresses(manager, port.networkId),
     ]);
     if (!network) throw networkNotFound(port.networkId);
-    return { allocations, securityGroupIds: groups.map((g) => g.securityGroupId), network, subnets };
+    return { allocations, securityGroupIds: groups.map((g) => g.securityGroupId), network, subnets, dhcp };
   }
 
   private refOf(port: PortEntity, parts: PortRefParts): PortRef {
@@ -717,7 +731,88 @@ export class PortsService {
       { port, allocations: parts.allocations, securityGroupIds: parts.securityGroupIds, tags: [] },
       parts.network,
       new Map(parts.subnets.map((s) => [s.id, s])),
+      parts.dhcp,
     );
+  }
+
+  /**
+   * The DHCP server address of each IPv4 subnet with DHCP, held by one `network:dhcp` port per
+   * network, which compute hosts answer DHCP from. It is reserved when a port of the network is
+   * first bound to a host, the moment some host has to answer, and it is the first address of the
+   * pools as with Neutron's DHCP port, or any free one when a server holds that already. A full
+   * pool leaves the subnet without DHCP rather than failing the binding.
+   */
+  private async reserveDhcpAddresses(
+    network: NetworkEntity,
+    subnets: SubnetEntity[],
+    known: Map<string, string>,
+  ): Promise<Map<string, string>> {
+    const wanted = subnets.filter(servedByDhcp);
+    if (wanted.every((s) => known.has(s.id))) return known;
+    const result = await withTransientRetry(() =>
+      this.dataSource.transaction(async (manager) => {
+        // One reservation per network at a time, so concurrent bindings agree on one DHCP port.
+        await findForUpdate(manager, NetworkEntity, network.id);
+        const held = await dhcpAddresses(manager, network.id);
+        const missing = wanted.filter((s) => !held.has(s.id));
+        if (missing.length === 0) return { held, bundle: undefined, change: undefined };
+        let port = await manager.findOne(PortEntity, {
+          where: { networkId: network.id, deviceOwner: DHCP_OWNER, deviceId: dhcpDeviceId(network.id) },
+        });
+        const change: PortChange = port ? 'updated' : 'created';
+        if (!port) {
+          const now = nowSeconds();
+          port = {
+            id: newId(),
+            projectId: network.projectId,
+            networkId: network.id,
+            name: '',
+            description: '',
+            macAddress: this.ipam.macs.next(),
+            adminStateUp: true,
+            status: 'ACTIVE',
+            deviceId: dhcpDeviceId(network.id),
+            deviceOwner: DHCP_OWNER,
+            portSecurityEnabled: false,
+            allowedAddressPairs: [],
+            bindingHostId: '',
+            bindingVifType: 'unbound',
+            bindingVifDetails: {},
+            bindingVnicType: 'normal',
+            bindingProfile: {},
+            revisionNumber: 1,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await this.insertPort(manager, port, [], false);
+        }
+        for (const subnet of missing) {
+          const address = await this.claimDhcpAddress(manager, network.id, port, subnet);
+          if (address) held.set(subnet.id, address);
+        }
+        const [bundle] = await this.bundles([port], manager);
+        return { held, bundle, change };
+      }),
+    );
+    if (result.bundle && result.change) await this.publish(result.change, result.bundle, network, subnets);
+    return result.held;
+  }
+
+  private async claimDhcpAddress(
+    manager: EntityManager,
+    networkId: string,
+    port: PortEntity,
+    subnet: SubnetEntity,
+  ): Promise<string | undefined> {
+    for (const plan of [firstPoolAddress(subnet), { kind: 'subnet' as const, subnet }]) {
+      try {
+        const [allocation] = await this.ipam.allocate(manager, networkId, port.id, port.macAddress, [plan]);
+        return allocation.ipAddress;
+      } catch (error) {
+        if (!isAddressTaken(error)) throw error;
+      }
+    }
+    return undefined;
   }
 }
 
@@ -726,4 +821,6 @@ interface PortRefParts {
   securityGroupIds: string[];
   network: NetworkEntity;
   subnets: SubnetEntity[];
+  /** subnet id -> the network's DHCP server address on it. */
+  dhcp: Map<string, string>;
 }

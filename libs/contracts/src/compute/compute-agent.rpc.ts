@@ -19,6 +19,10 @@ export interface NetworkInterfaceSpec {
     gatewayIp: string | null;
     ipVersion: 4 | 6;
     dnsNameservers: string[];
+    /** Whether the host answers DHCP for this address; absent from builds of older compute-apis. */
+    enableDhcp?: boolean;
+    /** The address the host's DHCP server answers from on this subnet (the network's DHCP port's). */
+    dhcpServerIp?: string | null;
   }[];
 }
 

@@ -10,6 +10,12 @@ export interface FixedIpRef {
   dnsNameservers: string[];
   hostRoutes: { destination: string; nexthop: string }[];
   enableDhcp: boolean;
+  /**
+   * The address compute hosts answer DHCP from on this subnet (IPv4 with DHCP enabled), held by
+   * the network's `network:dhcp` port; in BindPort's, UnbindPort's and GetPort's answers once a
+   * port of the network has been bound to a host.
+   */
+  dhcpServerIp?: string;
 }
 
 /** What the compute agent needs to plug a port: `vifType` and `vifDetails` say how. */
