@@ -41,6 +41,9 @@ export interface InstanceVif {
     cidr: string;
     gatewayIp: string | null;
     dnsNameservers: string[];
+    /** The subnet's DHCP, for the host to answer the guest; absent on vifs stored before DHCP. */
+    enableDhcp?: boolean;
+    dhcpServerIp?: string | null;
   }[];
 }
 

@@ -13,9 +13,6 @@ import {
 import { DomainError, RpcClient } from '@stratus/platform';
 import type { InstanceEntity, InstanceVif, RequestedNetwork } from './instance.entity';
 
-/** A stored fixed IP, with the DHCP details of vifs bound since the network service reports them. */
-type VifFixedIp = InstanceVif['fixedIps'][number] & { enableDhcp?: boolean; dhcpServerIp?: string | null };
-
 /** Neutron's bridge for a network when a binding does not name one: `brq` + 11 characters of its id. */
 function defaultBridge(networkId: string): string {
   return `brq${networkId.slice(0, 11)}`;
@@ -37,7 +34,7 @@ function vifOf(
     createdByCompute,
     tag,
     bridge: typeof bridge === 'string' ? bridge : defaultBridge(port.networkId),
-    fixedIps: port.fixedIps.map((ip): VifFixedIp => ({
+    fixedIps: port.fixedIps.map((ip) => ({
       subnetId: ip.subnetId,
       address: ip.ipAddress,
       version: ip.ipVersion,
@@ -143,7 +140,7 @@ export class NetworkAllocator {
       macAddress: vif.macAddress,
       bridge: vif.bridge,
       mtu: vif.mtu,
-      fixedIps: vif.fixedIps.map((ip: VifFixedIp) => ({
+      fixedIps: vif.fixedIps.map((ip) => ({
         ipAddress: ip.address,
         cidr: ip.cidr,
         gatewayIp: ip.gatewayIp,
