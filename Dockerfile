@@ -20,9 +20,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
-# qemu-img: block storage converts images into volumes, compute-agent makes instance disks.
+# qemu-img: block storage converts images into volumes, compute-agent makes instance disks;
+# ip and dnsmasq: compute-agent plugs bridges and answers its guests' DHCP.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends qemu-utils \
+  && apt-get install -y --no-install-recommends qemu-utils iproute2 dnsmasq-base \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production APP=identity
 WORKDIR /app

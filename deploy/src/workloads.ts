@@ -258,6 +258,8 @@ export function daemonSet(service: DeployedService, services: readonly DeployedS
                   mountPath: '/var/lib/stratus/instances',
                   mountPropagation: 'Bidirectional',
                 },
+                // The DHCP servers' network namespaces outlive an agent restart only on the host.
+                { name: 'netns', mountPath: '/run/netns', mountPropagation: 'Bidirectional' },
                 ...shared.mounts,
               ],
             },
@@ -269,6 +271,7 @@ export function daemonSet(service: DeployedService, services: readonly DeployedS
               name: 'instances',
               hostPath: { path: '/var/lib/stratus/instances', type: 'DirectoryOrCreate' },
             },
+            { name: 'netns', hostPath: { path: '/run/netns', type: 'DirectoryOrCreate' } },
             ...shared.volumes,
           ],
         },

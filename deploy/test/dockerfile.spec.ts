@@ -73,11 +73,12 @@ describe('Dockerfile', () => {
     expect(runtime).toContain('ENV NODE_ENV=production APP=identity');
   });
 
-  it('ships qemu-img, which block storage and compute-agent run', () => {
+  it('ships the tools the services run: qemu-img, ip and dnsmasq', () => {
     const installs = stages()
       .get('runtime')!
-      .filter((line) => line.startsWith('RUN ') && line.includes('apt-get install'));
-    expect(installs.join(' ')).toMatch(/\bqemu-utils\b/);
+      .filter((line) => line.startsWith('RUN ') && line.includes('apt-get install'))
+      .join(' ');
+    for (const pkg of ['qemu-utils', 'iproute2', 'dnsmasq-base']) expect(installs).toContain(` ${pkg}`);
   });
 
   it('keeps local state and build output out of the context', () => {

@@ -204,8 +204,14 @@ describe('deploy/k8s', () => {
         expect(spec.volumes.filter((v: Doc) => v.hostPath).map((v: Doc) => v.hostPath.path)).toEqual([
           '/var/run/libvirt',
           '/var/lib/stratus/instances',
+          '/run/netns',
           '/var/lib/stratus',
         ]);
+        expect(spec.containers[0].volumeMounts).toContainEqual({
+          name: 'netns',
+          mountPath: '/run/netns',
+          mountPropagation: 'Bidirectional',
+        });
         expect(spec.containers[0].env).toContainEqual({
           name: 'COMPUTE_AGENT_HOST',
           valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
