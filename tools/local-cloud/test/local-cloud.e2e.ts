@@ -79,6 +79,15 @@ describe('npm start (the local cloud)', () => {
   afterAll(async () => {
     // A step that failed midway leaves the first cloud running.
     if (first?.child.exitCode === null) await stopCloud(first.child);
+    // A service that died takes the cloud down; its log, about to be removed, says why.
+    for (const [, name] of (first?.output() ?? '').matchAll(/Stratus: (\S+) stopped unexpectedly/g)) {
+      const log = join(dataDir, 'logs', `${name}.log`);
+      if (existsSync(log)) {
+        process.stderr.write(
+          `${name} log:\n${readFileSync(log, 'utf8').split('\n').slice(-80).join('\n')}\n`,
+        );
+      }
+    }
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(env.COMPUTE_AGENT_INSTANCES_DIR, { recursive: true, force: true });
     rmSync(env.BLOCK_STORAGE_VOLUMES_DIR, { recursive: true, force: true });
