@@ -114,7 +114,15 @@ export class HostAgent {
       return { attached: true as const };
     });
     this.bus.serve(DetachInterfaceFromInstance(this.host), async (request) => {
-      await this.guard(() => this.driver.detachInterface(request.uuid, request.macAddress));
+      try {
+        await this.guard(() => this.driver.detachInterface(request.uuid, request.macAddress));
+      } catch (error) {
+        // A NIC the guest does not have is gone all the same: its DHCP entry must not outlive it.
+        if (error instanceof DomainError && error.type === 'NIC_NOT_ATTACHED') {
+          await this.unplugDhcp(request.uuid, request.portId);
+        }
+        throw error;
+      }
       await this.unplugDhcp(request.uuid, request.portId);
       return { detached: true as const };
     });
