@@ -229,7 +229,7 @@ print("deleted")
       ['port', 'create', '--network', 'private', 'extra-port', '-f', 'json'],
     ]);
     setup.forEach(ok);
-    const port = jsonOf<{ id: string }>(setup[1]);
+    const port = jsonOf<{ id: string; mac_address: string }>(setup[1]);
     const { id } = await boot(demo, 'meta-1');
     const changes = await openstack(demo, [
       ['server', 'set', '--property', 'a=1', '--property', 'b=2', '--name', 'meta-2', 'meta-1'],
@@ -238,11 +238,19 @@ print("deleted")
       ['server', 'add', 'port', 'meta-2', 'extra-port'],
       ['server', 'show', 'meta-2', '-f', 'json'],
       ['port', 'list', '--server', 'meta-2', '-f', 'json'],
+      ['console', 'log', 'show', 'meta-2'],
       ['server', 'remove', 'port', 'meta-2', 'extra-port'],
       ['server', 'remove', 'security', 'group', 'meta-2', 'web'],
       ['server', 'show', 'meta-2', '-f', 'json'],
+      ['console', 'log', 'show', 'meta-2'],
     ]);
-    for (const i of [0, 1, 2, 3, 6, 7]) ok(changes[i]);
+    for (const i of [0, 1, 2, 3, 7, 8]) ok(changes[i]);
+    // The fake hypervisor logs hot-plugs on the guest's console: the guest got the NIC, then lost it.
+    const plugged = `interface ${port.mac_address} attached`;
+    const unplugged = `interface ${port.mac_address} detached`;
+    expect(ok(changes[6])).toContain(plugged);
+    expect(ok(changes[6])).not.toContain(unplugged);
+    expect(ok(changes[10])).toContain(unplugged);
     type Detail = Server & {
       properties: unknown;
       security_groups: { name: string }[];
@@ -253,7 +261,7 @@ print("deleted")
     expect(shown.security_groups.map((g) => g.name).sort()).toEqual(['default', 'web']);
     expect(shown.addresses.private).toHaveLength(2);
     expect(jsonOf<{ ID: string }[]>(changes[5]).map((p) => p.ID)).toContain(port.id);
-    const after = jsonOf<Detail>(changes[8]);
+    const after = jsonOf<Detail>(changes[9]);
     expect(after.security_groups.map((g) => g.name)).toEqual(['default']);
     expect(after.addresses.private).toHaveLength(1);
 

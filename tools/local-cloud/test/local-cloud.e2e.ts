@@ -261,6 +261,20 @@ print("deleted")
       intervalMs: 2000,
     });
 
+    // A NIC hot-plugged through the API is in the running guest, and gone from it once removed.
+    const [nicAdded, portsAfter] = await openstack(demo, [
+      ['server', 'add', 'network', server.id, 'private'],
+      ['port', 'list', '--server', server.id, '-f', 'json'],
+    ]);
+    expect(nicAdded.rc).toBe(0);
+    const extra = jsonOf<{ ID: string; 'MAC Address': string }[]>(portsAfter).find((p) => p.ID !== port.ID)!;
+    const interfaces = () =>
+      execFileSync('virsh', ['-c', 'qemu:///system', 'domiflist', server.id], { encoding: 'utf8' });
+    expect(interfaces()).toContain(extra['MAC Address']);
+    const [nicRemoved] = await openstack(demo, [['server', 'remove', 'port', server.id, extra.ID]]);
+    expect(nicRemoved.rc).toBe(0);
+    expect(interfaces()).not.toContain(extra['MAC Address']);
+
     const tap = `tap${port.ID.slice(0, 11)}`;
     expect(hostHas('ip', ['-n', 'stratus-lv', 'link', 'show', tap])).toBe(true);
     const [deleted] = await openstack(demo, [['server', 'delete', '--wait', server.id]]);

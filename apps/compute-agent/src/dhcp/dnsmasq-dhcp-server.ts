@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import {
+  DhcpHost,
   DhcpNetwork,
   dhcpNetworksOf,
   dnsmasqArgs,
@@ -133,11 +134,12 @@ export class DnsmasqDhcpServer implements DhcpServer {
     });
   }
 
-  unplug(uuid: string): Promise<void> {
+  unplug(uuid: string, portId?: string): Promise<void> {
+    const leaving = (h: DhcpHost) => h.instanceUuid === uuid && (portId === undefined || h.portId === portId);
     return this.serialised(async () => {
       for (const network of [...this.networks.values()]) {
-        if (!network.hosts.some((h) => h.instanceUuid === uuid)) continue;
-        const hosts = network.hosts.filter((h) => h.instanceUuid !== uuid);
+        if (!network.hosts.some(leaving)) continue;
+        const hosts = network.hosts.filter((h) => !leaving(h));
         if (hosts.length === 0) {
           this.networks.delete(network.networkId);
           const folder = this.folder(network.networkId);

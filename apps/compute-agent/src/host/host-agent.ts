@@ -1,23 +1,33 @@
 import { Logger } from '@nestjs/common';
 import {
   AttachedVolumeSpec,
+  AttachInterfaceToInstance,
   AttachVolumeToInstance,
   BuildInstance,
   BuildInstanceRequest,
   DeleteInstance,
+  DetachInterfaceFromInstance,
   DetachVolumeFromInstance,
   ErrorCode,
   GetConsoleOutput,
   HostStateReport,
   InstanceUpdated,
   InstanceUpdatedEvent,
+  NetworkInterfaceSpec,
   PowerAction,
   PowerActionOnInstance,
   SnapshotInstance,
   SnapshotInstanceRequest,
 } from '@stratus/contracts';
 import { BusService, DomainError, JsonKv } from '@stratus/platform';
-import { HypervisorDriver, HypervisorError, InstanceSpec, PowerState, VolumeSpec } from '@stratus/hypervisor';
+import {
+  HypervisorDriver,
+  HypervisorError,
+  InstanceSpec,
+  NicSpec,
+  PowerState,
+  VolumeSpec,
+} from '@stratus/hypervisor';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config';
@@ -30,6 +40,11 @@ import { vmStateOf } from './vm-state';
 /** A volume's disk: its id is the serial the guest finds it by. */
 function volumeSpec(volume: AttachedVolumeSpec): VolumeSpec {
   return { path: volume.path, serial: volume.volumeId, format: volume.format, readOnly: volume.readOnly };
+}
+
+/** A port's NIC: its tap is named after the port, as Nova names it. */
+function nicSpec(nic: NetworkInterfaceSpec): NicSpec {
+  return { mac: nic.macAddress, bridge: nic.bridge, tapName: tapName(nic.portId), mtu: nic.mtu };
 }
 
 const EVENT_FOR_ACTION: Record<PowerAction, string> = {
@@ -92,6 +107,23 @@ export class HostAgent {
     }));
     this.bus.serve(DetachVolumeFromInstance(this.host), async (request) => {
       await this.guard(() => this.driver.detachVolume(request.uuid, request.volumeId));
+      return { detached: true as const };
+    });
+    this.bus.serve(AttachInterfaceToInstance(this.host), async (request) => {
+      await this.attachInterface(request.uuid, request.nic, request.hostname ?? '');
+      return { attached: true as const };
+    });
+    this.bus.serve(DetachInterfaceFromInstance(this.host), async (request) => {
+      try {
+        await this.guard(() => this.driver.detachInterface(request.uuid, request.macAddress));
+      } catch (error) {
+        // A NIC the guest does not have is gone all the same: its DHCP entry must not outlive it.
+        if (error instanceof DomainError && error.type === 'NIC_NOT_ATTACHED') {
+          await this.unplugDhcp(request.uuid, request.portId);
+        }
+        throw error;
+      }
+      await this.unplugDhcp(request.uuid, request.portId);
       return { detached: true as const };
     });
     this.bus.serve(GetConsoleOutput(this.host), async (request) => ({
@@ -184,12 +216,7 @@ export class HostAgent {
             }
           : { path: join(folder, 'disk'), format: 'qcow2', sizeGb: request.flavor.rootGb || undefined },
         volumes: (request.volumes ?? []).map(volumeSpec),
-        nics: request.networks.map((nic) => ({
-          mac: nic.macAddress,
-          bridge: nic.bridge,
-          tapName: tapName(nic.portId),
-          mtu: nic.mtu,
-        })),
+        nics: request.networks.map(nicSpec),
         serialLogPath: join(folder, 'console.log'),
       };
       if (this.images) await this.prepareHostResources(request, spec);
@@ -232,6 +259,28 @@ export class HostAgent {
     }
     for (const nic of request.networks) {
       await ensureBridge(nic.bridge, nic.mtu, this.config.COMPUTE_AGENT_LIBVIRT_NETNS || undefined);
+    }
+  }
+
+  /**
+   * Serves the port's DHCP before the guest sees the NIC, as a build does, so that the guest's
+   * first request is answered; a NIC the hypervisor refuses takes its DHCP entry back out, unless
+   * the guest already has it (a repeated request), whose DHCP must stay.
+   */
+  private async attachInterface(uuid: string, nic: NetworkInterfaceSpec, hostname: string): Promise<void> {
+    await this.guard(() => this.driver.getPowerState(uuid));
+    // Bridges exist on hosts with a data plane only, as at build.
+    if (this.images) {
+      await ensureBridge(nic.bridge, nic.mtu, this.config.COMPUTE_AGENT_LIBVIRT_NETNS || undefined);
+    }
+    await this.dhcp.plug({ uuid, hostname }, [nic]);
+    try {
+      await this.guard(() => this.driver.attachInterface(uuid, nicSpec(nic)));
+    } catch (error) {
+      if (!(error instanceof DomainError && error.type === 'NIC_ALREADY_ATTACHED')) {
+        await this.unplugDhcp(uuid, nic.portId);
+      }
+      throw error;
     }
   }
 
@@ -331,9 +380,9 @@ export class HostAgent {
     void this.report();
   }
 
-  /** A guest that is gone stays gone even when its DHCP entries could not be removed. */
-  private async unplugDhcp(uuid: string): Promise<void> {
-    await this.dhcp.unplug(uuid).catch((error: unknown) => {
+  /** A guest (or NIC) that is gone stays gone even when its DHCP entries could not be removed. */
+  private async unplugDhcp(uuid: string, portId?: string): Promise<void> {
+    await this.dhcp.unplug(uuid, portId).catch((error: unknown) => {
       this.logger.warn(`could not remove the DHCP entries of ${uuid}: ${String(error)}`);
     });
   }

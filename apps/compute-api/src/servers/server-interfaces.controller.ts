@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CreatePort, ErrorCode, GetNetwork, GetPort, ListNetworks } from '@stratus/contracts';
+import {
+  AttachInterfaceToInstance,
+  CreatePort,
+  DetachInterfaceFromInstance,
+  ErrorCode,
+  GetNetwork,
+  GetPort,
+  ListNetworks,
+} from '@stratus/contracts';
 import { Auth, AuthContext, badRequest, conflict, DomainError, notFound, RpcClient } from '@stratus/platform';
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -52,9 +60,12 @@ function view(vif: InstanceVif, portState: string) {
 
 const ATTACHABLE = { vmStates: [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED] };
 
+/** A hot-plug waits for the guest's device event, and a detach may ask the guest several times. */
+const INTERFACE_TIMEOUT_MS = 90_000;
+
 /**
- * os-interface: the server's ports. Attaching and detaching changes its ports and addresses; the
- * compute agent has no hot-plug call, so a running guest sees the change when it is next rebuilt.
+ * os-interface: the server's ports. Attaching binds the port to the server's host and has the
+ * host's agent plug the NIC into the guest; detaching unplugs it before the port is released.
  */
 @Controller('v2.1/servers/:id/os-interface')
 export class ServerInterfacesController {
@@ -114,11 +125,21 @@ export class ServerInterfacesController {
         { name: 'compute_attach_interface', host: instance.host },
       );
       try {
+        const host = instance.host!;
         const vif = await this.newVif(instance, auth, request, tag);
-        const [bound] = await this.network.bind(
-          { ...instance, vifs: [vif] } as InstanceEntity,
-          instance.host!,
-        );
+        let bound: InstanceVif;
+        try {
+          [bound] = await this.network.bind({ ...instance, vifs: [vif] } as InstanceEntity, host);
+          await this.rpc.request(
+            AttachInterfaceToInstance(host),
+            { uuid: id, nic: this.network.interfaces([bound])[0], hostname: instance.hostname },
+            INTERFACE_TIMEOUT_MS,
+          );
+        } catch (error) {
+          // The guest did not get the NIC: the port goes back as it was (deleted when made here).
+          await this.network.release([vif]);
+          throw error;
+        }
         const current = await this.store.visible(id, auth);
         current.vifs = [...current.vifs, bound];
         await this.store.save(current);
@@ -159,12 +180,35 @@ export class ServerInterfacesController {
         },
         { name: 'compute_detach_interface', host: instance.host },
       );
+      try {
+        if (instance.host) await this.unplug(instance.host, id, vif);
+      } catch (error) {
+        await this.actions.finishEvent(id, 'detach_interface', 'compute_detach_interface', {
+          ok: false,
+          traceback: String(error),
+        });
+        throw error;
+      }
       await this.network.release([vif]);
       const current = await this.store.visible(id, auth);
       current.vifs = current.vifs.filter((v) => v.portId !== portId);
       await this.store.save(current);
       await this.actions.finishEvent(id, 'detach_interface', 'compute_detach_interface', { ok: true });
     });
+  }
+
+  /** Unplugs the NIC; one the guest does not have (attached before hot-plug existed) is already gone. */
+  private async unplug(host: string, uuid: string, vif: InstanceVif): Promise<void> {
+    try {
+      await this.rpc.request(
+        DetachInterfaceFromInstance(host),
+        { uuid, portId: vif.portId, macAddress: vif.macAddress },
+        INTERFACE_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (error instanceof DomainError && error.type === 'NIC_NOT_ATTACHED') return;
+      throw error;
+    }
   }
 
   private async newVif(

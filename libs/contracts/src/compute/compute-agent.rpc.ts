@@ -102,3 +102,18 @@ export const AttachVolumeToInstance = hostRpc<{ uuid: string } & AttachedVolumeS
 export const DetachVolumeFromInstance = hostRpc<{ uuid: string; volumeId: string }, { detached: true }>(
   'instance.volume.detach',
 );
+
+/**
+ * Hot-plugs a port's NIC into the guest (live when it runs, and in its definition) and serves the
+ * port's DHCP on this host; answers once the hypervisor confirms the device. `hostname` names the
+ * guest in its DHCP lease.
+ */
+export const AttachInterfaceToInstance = hostRpc<
+  { uuid: string; nic: NetworkInterfaceSpec; hostname?: string },
+  { attached: true }
+>('instance.interface.attach');
+/** Unplugs the NIC with that MAC and stops serving the port's DHCP; answers once the guest has let go. */
+export const DetachInterfaceFromInstance = hostRpc<
+  { uuid: string; portId: string; macAddress: string },
+  { detached: true }
+>('instance.interface.detach');

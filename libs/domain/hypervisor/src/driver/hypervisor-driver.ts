@@ -74,6 +74,19 @@ export interface HypervisorDriver {
   detachVolume(uuid: string, serial: string): Promise<void>;
 
   /**
+   * Plugs a NIC into the instance, live when it runs and persistently in its definition; resolves
+   * once the hypervisor confirms the device. Fails with NIC_ALREADY_ATTACHED when the instance
+   * already has a NIC with that MAC.
+   */
+  attachInterface(uuid: string, nic: NicSpec): Promise<void>;
+
+  /**
+   * Unplugs the NIC with that MAC and resolves only once the hypervisor confirms it is gone;
+   * NIC_NOT_ATTACHED when the instance has none.
+   */
+  detachInterface(uuid: string, mac: string): Promise<void>;
+
+  /**
    * Calls `listener` whenever an instance's power state changes, whoever changed it (this agent,
    * an operator, the guest shutting itself down, a crash). Returns the unsubscribe function.
    */

@@ -14,6 +14,10 @@ export type HypervisorErrorCode =
   | 'VOLUME_NOT_ATTACHED'
   /** attachVolume() for a serial the instance already carries. */
   | 'VOLUME_ALREADY_ATTACHED'
+  /** attachInterface() for a MAC one of the instance's NICs already has. */
+  | 'NIC_ALREADY_ATTACHED'
+  /** detachInterface() for a MAC no NIC of the instance has. */
+  | 'NIC_NOT_ATTACHED'
   /** The guest did not release the device in time, even after repeated requests. */
   | 'DEVICE_DETACH_FAILED'
   /** The hypervisor itself cannot be reached (libvirtd down, socket missing). */

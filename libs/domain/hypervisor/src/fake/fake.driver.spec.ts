@@ -186,6 +186,8 @@ describe('FakeDriver', () => {
       () => driver.reboot(unknown, 'HARD'),
       () => driver.getConsoleOutput(unknown),
       () => driver.detachVolume(unknown, 'vol'),
+      () => driver.attachInterface(unknown, { mac: 'fa:16:3e:00:00:09', bridge: 'b', tapName: 't' }),
+      () => driver.detachInterface(unknown, 'fa:16:3e:00:00:09'),
     ]) {
       expect(await codeOf(call())).toBe('INSTANCE_NOT_FOUND');
     }
@@ -202,6 +204,20 @@ describe('FakeDriver', () => {
     await driver.detachVolume(s.uuid, 'vol-1');
     expect(await codeOf(driver.detachVolume(s.uuid, 'vol-1'))).toBe('VOLUME_NOT_ATTACHED');
     expect(await driver.attachVolume(s.uuid, { path: '/dev/vg/vol-3', serial: 'vol-3' })).toBe('/dev/vdb');
+  });
+
+  it('plugs NICs by MAC next to those it booted with, and unplugs them', async () => {
+    const s = spec();
+    await driver.spawn(s);
+    const nic = { mac: 'FA:16:3E:00:00:02', bridge: 'br-int', tapName: 'tap2' };
+    await driver.attachInterface(s.uuid, nic);
+    expect(driver.interfacesOf(s.uuid)).toEqual(['fa:16:3e:00:00:01', 'fa:16:3e:00:00:02']);
+    expect(await codeOf(driver.attachInterface(s.uuid, nic))).toBe('NIC_ALREADY_ATTACHED');
+    await driver.detachInterface(s.uuid, 'fa:16:3e:00:00:02');
+    expect(await codeOf(driver.detachInterface(s.uuid, 'fa:16:3e:00:00:02'))).toBe('NIC_NOT_ATTACHED');
+    await driver.detachInterface(s.uuid, 'fa:16:3e:00:00:01');
+    expect(driver.interfacesOf(s.uuid)).toEqual([]);
+    expect(await driver.getConsoleOutput(s.uuid)).toContain('interface fa:16:3e:00:00:02 attached to br-int');
   });
 
   it('keeps a console log, and returns only its tail when asked', async () => {

@@ -5,6 +5,7 @@ import {
   HypervisorDriver,
   InstanceInfo,
   InstanceSpec,
+  NicSpec,
   PowerOffOptions,
   PowerStateChange,
   RebootType,
@@ -40,6 +41,8 @@ interface FakeInstance {
   powerState: PowerState;
   /** serial -> guest device. */
   volumes: Map<string, string>;
+  /** MAC (lower case) -> NIC. */
+  nics: Map<string, NicSpec>;
   console: string[];
 }
 
@@ -154,6 +157,7 @@ export class FakeDriver implements HypervisorDriver {
       volumes: new Map(
         (spec.volumes ?? []).map((volume, i) => [volume.serial, `/dev/vd${String.fromCharCode(98 + i)}`]),
       ),
+      nics: new Map(spec.nics.map((nic) => [nic.mac.toLowerCase(), structuredClone(nic)])),
       console: [],
     };
     this.instances.set(spec.uuid, instance);
@@ -238,6 +242,30 @@ export class FakeDriver implements HypervisorDriver {
       throw new HypervisorError('VOLUME_NOT_ATTACHED', `no volume with serial ${serial} on ${uuid}`);
     }
     instance.console.push(`volume ${serial} detached\n`);
+  }
+
+  async attachInterface(uuid: string, nic: NicSpec): Promise<void> {
+    const instance = this.get(uuid);
+    const mac = nic.mac.toLowerCase();
+    if (instance.nics.has(mac)) {
+      throw new HypervisorError('NIC_ALREADY_ATTACHED', `a NIC with MAC ${mac} is already on ${uuid}`);
+    }
+    instance.nics.set(mac, structuredClone(nic));
+    instance.console.push(`interface ${mac} attached to ${nic.bridge}\n`);
+  }
+
+  async detachInterface(uuid: string, mac: string): Promise<void> {
+    const instance = this.get(uuid);
+    const wanted = mac.toLowerCase();
+    if (!instance.nics.delete(wanted)) {
+      throw new HypervisorError('NIC_NOT_ATTACHED', `no NIC with MAC ${wanted} on ${uuid}`);
+    }
+    instance.console.push(`interface ${wanted} detached\n`);
+  }
+
+  /** The MACs of an instance's NICs, in the order they were plugged. */
+  interfacesOf(uuid: string): string[] {
+    return [...this.get(uuid).nics.keys()];
   }
 
   onPowerStateChange(listener: (change: PowerStateChange) => void): () => void {

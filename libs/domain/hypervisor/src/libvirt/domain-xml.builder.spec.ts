@@ -2,12 +2,15 @@ import { InstanceSpec } from '../driver/hypervisor-driver';
 import {
   buildDiskReferenceXml,
   buildDomainXml,
+  buildInterfaceReferenceXml,
+  buildInterfaceXml,
   buildVolumeDiskXml,
   DomainXmlOptions,
   escapeXml,
+  interfaceAlias,
   volumeAlias,
 } from './domain-xml.builder';
-import { parseDisks, unescapeXml } from './domain-xml.parser';
+import { parseDisks, parseInterfaces, unescapeXml } from './domain-xml.parser';
 
 const OPTIONS: DomainXmlOptions = { virtType: 'qemu', arch: 'x86_64', machineType: 'pc' };
 
@@ -45,6 +48,23 @@ describe('domain XML builder', () => {
       /<serial type='pty'>\s*<log file='\/var\/log\/stratus\/instances\/0b9c\/console.log' append='on'\/>/,
     );
     expect(xml).not.toContain('<cpu');
+  });
+
+  it('gives every NIC a user alias from its MAC, at spawn and when hot-plugged', () => {
+    expect(interfaceAlias('FA:16:3E:AA:BB:CC')).toBe('ua-port-fa163eaabbcc');
+    expect(buildDomainXml(SPEC, OPTIONS)).toMatch(
+      /<interface type='bridge'>[\s\S]*<alias name='ua-port-fa163eaabbcc'\/>\s*<\/interface>/,
+    );
+    const nic = { mac: 'fa:16:3e:00:00:01', bridge: 'brq-net2', tapName: 'tap1234', mtu: 1500 };
+    const xml = buildInterfaceXml(nic);
+    expect(xml.startsWith("<interface type='bridge'>")).toBe(true);
+    expect(xml).toContain("<target dev='tap1234'/>");
+    expect(parseInterfaces(xml)).toEqual([
+      { mac: 'fa:16:3e:00:00:01', bridge: 'brq-net2', alias: 'ua-port-fa163e000001' },
+    ]);
+    expect(parseInterfaces(buildInterfaceReferenceXml('fa:16:3e:00:00:01', 'brq-net2'))).toEqual([
+      { mac: 'fa:16:3e:00:00:01', bridge: 'brq-net2', alias: undefined },
+    ]);
   });
 
   it('puts the config drive on IDE for i440fx and on SATA for q35', () => {

@@ -32,6 +32,13 @@ export const escapeXml = (value: string | number): string =>
 /** The alias a volume's disk gets: libvirt keeps user aliases ("ua-" prefix), so events can name it. */
 export const volumeAlias = (serial: string): string => `ua-vol-${serial.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/**
+ * The alias a NIC gets, from its MAC (unique on a host's guests, unlike the port's bridge): set at
+ * spawn and at hot-plug, so that detach can wait for the device-removed event of any NIC.
+ */
+export const interfaceAlias = (mac: string): string =>
+  `ua-port-${mac.toLowerCase().replace(/[^0-9a-f]/g, '')}`;
+
 /** The persistent definition of an instance. */
 export function buildDomainXml(spec: InstanceSpec, options: DomainXmlOptions): string {
   const lines = [
@@ -53,7 +60,7 @@ export function buildDomainXml(spec: InstanceSpec, options: DomainXmlOptions): s
       indent(buildVolumeDiskXml(volume, virtioDiskName(i + 1), options)),
     ),
     ...configDriveXml(spec, options),
-    ...spec.nics.flatMap(interfaceXml),
+    ...spec.nics.map((nic) => indent(buildInterfaceXml(nic))),
     ...serialXml(spec),
     "    <memballoon model='virtio'/>",
     '  </devices>',
@@ -127,23 +134,25 @@ function configDriveXml(spec: InstanceSpec, options: DomainXmlOptions): string[]
   ];
 }
 
-function interfaceXml(nic: NicSpec): string[] {
+/** A NIC's <interface>, at spawn and when hot-plugged; its alias lets device events name it. */
+export function buildInterfaceXml(nic: NicSpec): string {
   return [
-    "    <interface type='bridge'>",
-    `      <mac address='${escapeXml(nic.mac)}'/>`,
-    `      <source bridge='${escapeXml(nic.bridge)}'/>`,
+    "<interface type='bridge'>",
+    `  <mac address='${escapeXml(nic.mac)}'/>`,
+    `  <source bridge='${escapeXml(nic.bridge)}'/>`,
     ...(nic.ovsInterfaceId
       ? [
-          "      <virtualport type='openvswitch'>",
-          `        <parameters interfaceid='${escapeXml(nic.ovsInterfaceId)}'/>`,
-          '      </virtualport>',
+          "  <virtualport type='openvswitch'>",
+          `    <parameters interfaceid='${escapeXml(nic.ovsInterfaceId)}'/>`,
+          '  </virtualport>',
         ]
       : []),
-    `      <target dev='${escapeXml(nic.tapName)}'/>`,
-    "      <model type='virtio'/>",
-    ...(nic.mtu ? [`      <mtu size='${escapeXml(nic.mtu)}'/>`] : []),
-    '    </interface>',
-  ];
+    `  <target dev='${escapeXml(nic.tapName)}'/>`,
+    "  <model type='virtio'/>",
+    ...(nic.mtu ? [`  <mtu size='${escapeXml(nic.mtu)}'/>`] : []),
+    `  <alias name='${escapeXml(interfaceAlias(nic.mac))}'/>`,
+    '</interface>',
+  ].join('\n');
 }
 
 function serialXml(spec: InstanceSpec): string[] {
@@ -169,5 +178,15 @@ export function buildDiskReferenceXml(targetDev: string, source?: string): strin
     ...(source ? [`  <source ${isBlock ? 'dev' : 'file'}='${escapeXml(source)}'/>`] : []),
     `  <target dev='${escapeXml(targetDev)}' bus='virtio'/>`,
     '</disk>',
+  ].join('\n');
+}
+
+/** Just enough of an <interface> for libvirt to find it in a definition: it matches NICs by MAC. */
+export function buildInterfaceReferenceXml(mac: string, bridge?: string): string {
+  return [
+    "<interface type='bridge'>",
+    `  <mac address='${escapeXml(mac)}'/>`,
+    ...(bridge ? [`  <source bridge='${escapeXml(bridge)}'/>`] : []),
+    '</interface>',
   ].join('\n');
 }

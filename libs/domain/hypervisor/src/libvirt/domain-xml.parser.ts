@@ -55,6 +55,31 @@ export function parseDisks(xml: string): DomainDisk[] {
   return disks;
 }
 
+export interface DomainInterface {
+  /** Lower case, as libvirt formats it. */
+  mac: string;
+  bridge?: string;
+  alias?: string;
+}
+
+export function parseInterfaces(xml: string): DomainInterface[] {
+  const nics: DomainInterface[] = [];
+  for (const match of xml.matchAll(/<interface(\s[^>]*)?>([\s\S]*?)<\/interface>/g)) {
+    const body = match[2];
+    const mac = element(body, 'mac');
+    const address = mac && attribute(mac.tag, 'address');
+    if (!address) continue;
+    const source = element(body, 'source');
+    const alias = element(body, 'alias');
+    nics.push({
+      mac: address.toLowerCase(),
+      bridge: source && attribute(source.tag, 'bridge'),
+      alias: alias && attribute(alias.tag, 'name'),
+    });
+  }
+  return nics;
+}
+
 /** The file the first serial port is logged to, if the domain logs it. */
 export function parseSerialLogPath(xml: string): string | undefined {
   // The port element always has a type attribute; a disk's <serial> (its serial number) never has one.

@@ -8,9 +8,11 @@ import { LIBVIRT_SOCKET, requireLibvirtd } from '../../test/libvirtd';
 import { InstanceSpec, PowerStateChange } from '../driver/hypervisor-driver';
 import { HypervisorError } from '../driver/hypervisor.error';
 import { PowerState } from '../driver/power-state';
+import { domainGetXmlDesc, domainLookupByUuid } from './domain.procedures';
+import { LibvirtConnection } from './libvirt.connection';
 import { LibvirtDriver, lifecycleToPowerState, toPowerState } from './libvirt.driver';
 import { DomainState, LifecycleEvent, RemoteProcedure, StoppedDetail } from './remote-protocol';
-import { readDomain, writeDomain, writeString } from './remote-types.codec';
+import { readDomain, readString, writeDomain, writeString } from './remote-types.codec';
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -280,9 +282,32 @@ describe('LibvirtDriver against libvirtd (test:///default)', () => {
       () => driver.reboot(unknown, 'SOFT'),
       () => driver.getConsoleOutput(unknown),
       () => driver.attachVolume(unknown, { path: '/dev/null', serial: 'v' }),
+      () => driver.attachInterface(unknown, { mac: '52:54:00:00:00:09', bridge: 'b', tapName: 't' }),
+      () => driver.detachInterface(unknown, '52:54:00:00:00:09'),
     ]) {
       expect(await codeOf(call())).toBe('INSTANCE_NOT_FOUND');
     }
+  });
+
+  it('names NICs by a user alias from their MAC, and refuses a MAC twice or one not there', async () => {
+    const s = spec();
+    await driver.spawn(s);
+    const conn = await LibvirtConnection.open('test:///default', LIBVIRT_SOCKET);
+    try {
+      const xml = await domainGetXmlDesc(conn, await domainLookupByUuid(conn, s.uuid));
+      expect(xml).toMatch(/<mac address='52:54:00:ab:cd:ef'\/>[\s\S]*<alias name='ua-port-525400abcdef'\/>/);
+    } finally {
+      await conn.close();
+    }
+    const nic = { mac: '52:54:00:AB:CD:EF', bridge: 'br-test', tapName: 'tap-again' };
+    expect(await codeOf(driver.attachInterface(s.uuid, nic))).toBe('NIC_ALREADY_ATTACHED');
+    expect(await codeOf(driver.detachInterface(s.uuid, '52:54:00:00:00:01'))).toBe('NIC_NOT_ATTACHED');
+    // test:///default cannot hot-plug: the failure still comes back as a HypervisorError.
+    const error = await driver
+      .attachInterface(s.uuid, { ...nic, mac: '52:54:00:00:00:02' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HYPERVISOR_ERROR' });
+    expect((error as Error).message).toMatch(/attach interface 52:54:00:00:00:02 .*not supported/);
   });
 
   it('reads the tail of the serial console log', async () => {
@@ -329,15 +354,24 @@ describe('LibvirtDriver against a scripted daemon', () => {
       <alias name='ua-vol-vol-1'/>
     </disk>`;
 
+  const NIC = (mac: string) => `<interface type='bridge'>
+      <mac address='${mac}'/>
+      <source bridge='brq-net'/>
+      <target dev='tap-${mac.slice(-2)}'/>
+      <alias name='ua-port-${mac.replace(/:/g, '')}'/>
+    </interface>`;
+
   let daemon: FakeLibvirtd;
   let driver: LibvirtDriver | undefined;
   let volumeAttached: boolean;
+  let nics: string[];
+  let persistentDetaches: string[];
   let detachRequests: number;
   let releaseOnRequest: number;
 
   const xml = () => `<domain type='qemu' id='7'><name>instance-1</name><uuid>${UUID}</uuid><devices>
     <disk type='file' device='disk'><source file='/srv/disk'/><target dev='vda' bus='virtio'/><alias name='virtio-disk0'/></disk>
-    ${volumeAttached ? VOLUME_DISK : ''}</devices></domain>`;
+    ${volumeAttached ? VOLUME_DISK : ''}${nics.map(NIC).join('')}</devices></domain>`;
 
   const emitDeviceRemoved = (alias: string) =>
     daemon.emit(RemoteProcedure.DomainEventCallbackDeviceRemoved, (w) => {
@@ -346,8 +380,17 @@ describe('LibvirtDriver against a scripted daemon', () => {
       writeString(w, alias);
     });
 
+  const emitDeviceAdded = (alias: string) =>
+    daemon.emit(RemoteProcedure.DomainEventCallbackDeviceAdded, (w) => {
+      w.int(1);
+      writeDomain(w, DOMAIN);
+      writeString(w, alias);
+    });
+
   beforeEach(async () => {
     volumeAttached = true;
+    nics = ['52:54:00:00:00:01'];
+    persistentDetaches = [];
     detachRequests = 0;
     releaseOnRequest = 1;
     let nextCallbackId = 0;
@@ -363,18 +406,35 @@ describe('LibvirtDriver against a scripted daemon', () => {
           readDomain(args);
           return { ret: (w) => writeString(w, xml()) };
         }
-        case RemoteProcedure.DomainDetachDeviceFlags:
+        case RemoteProcedure.DomainDetachDeviceFlags: {
+          readDomain(args);
+          persistentDetaches.push(readString(args));
           return {};
-        case RemoteProcedure.DomainDetachDeviceAlias:
+        }
+        case RemoteProcedure.DomainAttachDeviceFlags: {
+          readDomain(args);
+          const mac = /<mac address='([^']+)'/.exec(readString(args))![1];
+          // QEMU reports the new device a little after the request returns.
+          setTimeout(() => {
+            nics.push(mac);
+            emitDeviceAdded(`ua-port-${mac.replace(/:/g, '')}`);
+          }, 20);
+          return {};
+        }
+        case RemoteProcedure.DomainDetachDeviceAlias: {
+          readDomain(args);
+          const alias = readString(args);
           detachRequests += 1;
           if (detachRequests === releaseOnRequest) {
             // The guest lets go a little later, as QEMU's DEVICE_DELETED would come.
             setTimeout(() => {
-              volumeAttached = false;
-              emitDeviceRemoved('ua-vol-vol-1');
+              if (alias === 'ua-vol-vol-1') volumeAttached = false;
+              nics = nics.filter((mac) => `ua-port-${mac.replace(/:/g, '')}` !== alias);
+              emitDeviceRemoved(alias);
             }, 20);
           }
           return {};
+        }
         case RemoteProcedure.ConnectGetAllDomainStats:
           return { ret: (w) => w.uint(0) };
         default:
@@ -424,6 +484,21 @@ describe('LibvirtDriver against a scripted daemon', () => {
   it('refuses to detach a volume the instance does not have', async () => {
     driver = await connect();
     expect(await codeOf(driver.detachVolume(UUID, 'vol-9'))).toBe('VOLUME_NOT_ATTACHED');
+  });
+
+  it('hot-plugs a NIC and answers once the device-added event names its alias', async () => {
+    driver = await connect({ attachTimeoutMs: 5_000 });
+    await driver.attachInterface(UUID, { mac: '52:54:00:00:00:02', bridge: 'brq-net', tapName: 'tap-02' });
+    expect(nics).toEqual(['52:54:00:00:00:01', '52:54:00:00:00:02']);
+  });
+
+  it('unplugs a NIC from the definition, then live until the device-removed event', async () => {
+    driver = await connect({ detachTimeoutMs: 5_000 });
+    await driver.detachInterface(UUID, '52:54:00:00:00:01');
+    expect(persistentDetaches).toEqual([expect.stringContaining("<mac address='52:54:00:00:00:01'/>")]);
+    expect(detachRequests).toBe(1);
+    expect(nics).toEqual([]);
+    expect(await codeOf(driver.detachInterface(UUID, '52:54:00:00:00:01'))).toBe('NIC_NOT_ATTACHED');
   });
 
   it('turns lifecycle events into power state changes', async () => {

@@ -9,6 +9,7 @@ import {
   HypervisorDriver,
   InstanceInfo,
   InstanceSpec,
+  NicSpec,
   PowerOffOptions,
   PowerStateChange,
   RebootType,
@@ -49,11 +50,14 @@ import { DomainEvent, DomainEventSubscription, subscribeDomainEvents } from './d
 import {
   buildDiskReferenceXml,
   buildDomainXml,
+  buildInterfaceReferenceXml,
+  buildInterfaceXml,
   buildVolumeDiskXml,
   DomainXmlOptions,
+  interfaceAlias,
   volumeAlias,
 } from './domain-xml.builder';
-import { DomainDisk, nextFreeVirtioDisk, parseDisks, parseSerialLogPath } from './domain-xml.parser';
+import { nextFreeVirtioDisk, parseDisks, parseInterfaces, parseSerialLogPath } from './domain-xml.parser';
 import { DEFAULT_LIBVIRT_SOCKET, LibvirtConnection, LibvirtConnectionOptions } from './libvirt.connection';
 import { isLibvirtError, LibvirtConnectionError, LibvirtError } from './libvirt.error';
 import {
@@ -123,7 +127,7 @@ const DEFAULT_CONSOLE_BYTES = 100 * 1024;
 
 /**
  * HypervisorDriver over libvirt, through the pure-TypeScript RPC client. Power state changes come
- * from libvirt's lifecycle events, and volume detach completes on the device-removed event, as Nova's
+ * from libvirt's lifecycle events, and volume and NIC detach complete on the device-removed event, as Nova's
  * libvirt driver does. When libvirtd restarts (guests keep running), the driver reconnects and
  * subscribes again by itself.
  */
@@ -395,7 +399,72 @@ export class LibvirtDriver implements HypervisorDriver {
         await domainDetachDeviceFlags(conn, domain, xml, AffectFlag.Config);
       }
       const { state } = await domainGetState(conn, domain);
-      if (liveDisk && isActive(state)) await this.detachLive(conn, domain, uuid, liveDisk);
+      if (liveDisk && isActive(state)) {
+        await this.detachLive(
+          conn,
+          domain,
+          uuid,
+          { alias: liveDisk.alias, label: liveDisk.targetDev },
+          async () => (await this.disks(conn, domain)).live.some((d) => d.alias === liveDisk.alias),
+        );
+      }
+    });
+  }
+
+  async attachInterface(uuid: string, nic: NicSpec): Promise<void> {
+    const conn = await this.conn();
+    const domain = await this.lookup(conn, uuid);
+    const mac = nic.mac.toLowerCase();
+    await this.guard(`attach interface ${mac} to ${uuid}`, async () => {
+      const { live, persistent } = await this.interfaces(conn, domain);
+      if ([...live, ...persistent].some((n) => n.mac === mac)) {
+        throw new HypervisorError('NIC_ALREADY_ATTACHED', `a NIC with MAC ${mac} is already on ${uuid}`);
+      }
+      const xml = buildInterfaceXml(nic);
+      const { state } = await domainGetState(conn, domain);
+      if (!isActive(state)) {
+        await domainAttachDeviceFlags(conn, domain, xml, AffectFlag.Config);
+        return;
+      }
+      const alias = interfaceAlias(mac);
+      const added = this.waitForDevice(uuid, alias, 'device-added');
+      try {
+        await domainAttachDeviceFlags(conn, domain, xml, AffectFlag.Live | AffectFlag.Config);
+        if (await added.wait(this.options.attachTimeoutMs)) return;
+      } finally {
+        added.cancel();
+      }
+      if ((await this.interfaces(conn, domain)).live.some((n) => n.alias === alias)) return;
+      throw new HypervisorError('HYPERVISOR_ERROR', `NIC ${mac} did not appear in ${uuid}`);
+    });
+  }
+
+  async detachInterface(uuid: string, mac: string): Promise<void> {
+    const conn = await this.conn();
+    const domain = await this.lookup(conn, uuid);
+    const wanted = mac.toLowerCase();
+    await this.guard(`detach interface ${wanted} from ${uuid}`, async () => {
+      const { live, persistent } = await this.interfaces(conn, domain);
+      const liveNic = live.find((n) => n.mac === wanted);
+      const persistentNic = persistent.find((n) => n.mac === wanted);
+      if (!liveNic && !persistentNic) {
+        throw new HypervisorError('NIC_NOT_ATTACHED', `no NIC with MAC ${wanted} on ${uuid}`);
+      }
+      // Persistent definition first, as for volumes: a reboot must not bring the NIC back.
+      if (persistentNic) {
+        const xml = buildInterfaceReferenceXml(persistentNic.mac, persistentNic.bridge);
+        await domainDetachDeviceFlags(conn, domain, xml, AffectFlag.Config);
+      }
+      const { state } = await domainGetState(conn, domain);
+      if (liveNic && isActive(state)) {
+        await this.detachLive(
+          conn,
+          domain,
+          uuid,
+          { alias: liveNic.alias, label: `NIC ${wanted}` },
+          async () => (await this.interfaces(conn, domain)).live.some((n) => n.mac === wanted),
+        );
+      }
     });
   }
 
@@ -495,18 +564,19 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   /**
-   * Asks the guest to release the disk and waits for libvirt's device-removed event, asking again
-   * when the guest ignores a request (it may still be booting, or busy).
+   * Asks the guest to release a device and waits for libvirt's device-removed event, asking again
+   * when the guest ignores a request (it may still be booting, or busy). `present` reads the live
+   * XML, the truth when an event was lost.
    */
   private async detachLive(
     conn: LibvirtConnection,
     domain: DomainRef,
     uuid: string,
-    disk: DomainDisk,
+    device: { alias: string | undefined; label: string },
+    present: () => Promise<boolean>,
   ): Promise<void> {
-    const alias = disk.alias;
-    if (!alias)
-      throw new HypervisorError('DEVICE_DETACH_FAILED', `disk ${disk.targetDev} of ${uuid} has no alias`);
+    const alias = device.alias;
+    if (!alias) throw new HypervisorError('DEVICE_DETACH_FAILED', `${device.label} of ${uuid} has no alias`);
     for (let attempt = 1; attempt <= this.options.detachAttempts; attempt++) {
       const removed = this.waitForDevice(uuid, alias, 'device-removed');
       try {
@@ -521,13 +591,12 @@ export class LibvirtDriver implements HypervisorDriver {
       } finally {
         removed.cancel();
       }
-      // The event may have been lost (libvirtd restarted meanwhile): the live XML is the truth.
-      const { live } = await this.disks(conn, domain);
-      if (!live.some((d) => d.alias === alias)) return;
+      // The event may have been lost (libvirtd restarted meanwhile).
+      if (!(await present())) return;
     }
     throw new HypervisorError(
       'DEVICE_DETACH_FAILED',
-      `guest of ${uuid} did not release ${disk.targetDev} after ${this.options.detachAttempts} requests`,
+      `guest of ${uuid} did not release ${device.label} after ${this.options.detachAttempts} requests`,
     );
   }
 
@@ -615,6 +684,14 @@ export class LibvirtDriver implements HypervisorDriver {
       domainGetXmlDesc(conn, domain, XmlFlag.Inactive),
     ]);
     return { live: parseDisks(liveXml), persistent: parseDisks(persistentXml) };
+  }
+
+  private async interfaces(conn: LibvirtConnection, domain: DomainRef) {
+    const [liveXml, persistentXml] = await Promise.all([
+      domainGetXmlDesc(conn, domain),
+      domainGetXmlDesc(conn, domain, XmlFlag.Inactive),
+    ]);
+    return { live: parseInterfaces(liveXml), persistent: parseInterfaces(persistentXml) };
   }
 
   /** The root disk and console log: what deleteDisks removes, never a volume. */
