@@ -13,7 +13,7 @@ import {
 } from '../common/cinder-body';
 import { cinderErrors } from '../common/cinder-errors';
 import { Caller, CallerOf, RawQuery, v3Paths } from '../common/cinder-http';
-import { nextLinks, parseListRequest } from '../common/list-params';
+import { countedListBody, parseListRequest } from '../common/list-params';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {
   BACKUP_LIST_SPEC,
@@ -76,13 +76,13 @@ export class BackupsController {
       throw cinderErrors.invalidInput('Invalid sort key name');
     }
     const { backups, page } = await this.backups.list(caller, list);
-    const body: Record<string, unknown> = {
-      backups: backups.map((b) => (detail ? backupView(b, caller) : backupSummary(b.backup, caller))),
-    };
-    const links = nextLinks(`${caller.baseUrl}${request.path}`, list, page);
-    if (links.length) body.backups_links = links;
-    if (page.count !== undefined) body.count = page.count;
-    return body;
+    return countedListBody(
+      'backups',
+      backups.map((b) => (detail ? backupView(b, caller) : backupSummary(b.backup, caller))),
+      `${caller.baseUrl}${request.path}`,
+      list,
+      page,
+    );
   }
 
   @Get()

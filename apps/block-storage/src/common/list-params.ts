@@ -336,3 +336,21 @@ export function nextLinks(
   query.delete('offset');
   return [{ rel: 'next', href: `${collectionUrl}?${query.toString()}` }];
 }
+
+/**
+ * The answer to a volume, snapshot or backup list: the items, `<collection>_links` when a next page
+ * exists, and `count` when with_count asked for it (3.45).
+ */
+export function countedListBody(
+  collection: string,
+  items: unknown[],
+  collectionUrl: string,
+  request: ListRequest,
+  page: Page<{ id: string }>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { [collection]: items };
+  const links = nextLinks(collectionUrl, request, page);
+  if (links.length) body[`${collection}_links`] = links;
+  if (page.count !== undefined) body.count = page.count;
+  return body;
+}

@@ -13,7 +13,7 @@ import {
 } from '../common/cinder-body';
 import { cinderErrors } from '../common/cinder-errors';
 import { Caller, CallerOf, RawQuery, v3Paths } from '../common/cinder-http';
-import { nextLinks, parseListRequest } from '../common/list-params';
+import { countedListBody, parseListRequest } from '../common/list-params';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import {
   SNAPSHOT_LIST_SPEC,
@@ -64,13 +64,13 @@ export class SnapshotsController {
       throw cinderErrors.invalidInput('Invalid sort key name');
     }
     const { snapshots, page } = await this.snapshots.list(caller, list);
-    const body: Record<string, unknown> = {
-      snapshots: snapshots.map((s) => (detail ? snapshotView(s, caller) : snapshotSummary(s, caller))),
-    };
-    const links = nextLinks(`${caller.baseUrl}${request.path}`, list, page);
-    if (links.length) body.snapshots_links = links;
-    if (page.count !== undefined) body.count = page.count;
-    return body;
+    return countedListBody(
+      'snapshots',
+      snapshots.map((s) => (detail ? snapshotView(s, caller) : snapshotSummary(s, caller))),
+      `${caller.baseUrl}${request.path}`,
+      list,
+      page,
+    );
   }
 
   @Get()

@@ -5,7 +5,7 @@ import { BLOCK_STORAGE_CONFIG } from '../block-storage.tokens';
 import { cinderBoolean, metadataField, parseBody, parseValue } from '../common/cinder-body';
 import { cinderErrors } from '../common/cinder-errors';
 import { Caller, CallerOf, RawQuery, v3Paths } from '../common/cinder-http';
-import { nextLinks, parseListRequest } from '../common/list-params';
+import { countedListBody, parseListRequest } from '../common/list-params';
 import type { BlockStorageConfig } from '../config/block-storage-config';
 import { imageIdOf, volumeCreateSchema, volumeUpdateSchema } from './volume.schemas';
 import { volumeDetail, volumeSummary } from './volume-view';
@@ -35,13 +35,13 @@ export class VolumesController {
       maxLimit: this.config.BLOCK_STORAGE_LIST_LIMIT_MAX,
     });
     const { volumes, page } = await this.volumes.list(caller, list);
-    const body: Record<string, unknown> = {
-      volumes: volumes.map((v) => (detail ? volumeDetail(v, caller) : volumeSummary(v, caller))),
-    };
-    const links = nextLinks(`${caller.baseUrl}${request.path}`, list, page);
-    if (links.length) body.volumes_links = links;
-    if (page.count !== undefined) body.count = page.count;
-    return body;
+    return countedListBody(
+      'volumes',
+      volumes.map((v) => (detail ? volumeDetail(v, caller) : volumeSummary(v, caller))),
+      `${caller.baseUrl}${request.path}`,
+      list,
+      page,
+    );
   }
 
   @Get()
