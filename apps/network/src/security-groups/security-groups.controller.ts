@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Auth, AuthContext } from '@stratus/platform';
 import { memberOf, readerOf } from '../common/actor';
 import { collectionBody } from '../common/collection';
 import { parseListRequest, selectFields } from '../common/list-query';
 import { parseResourceBody } from '../common/neutron-body';
-import { FieldsQuery, IfMatchRevision, ListContext, ListQuery } from '../common/neutron-http';
+import { FieldsQuery, ListContext, ListQuery } from '../common/neutron-http';
+import { ResourceController } from '../common/resource-controller';
 import {
   securityGroupCreateSchema,
   securityGroupRuleCreateSchema,
@@ -17,46 +18,13 @@ import {
 } from './security-groups.service';
 
 @Controller('v2.0/security-groups')
-export class SecurityGroupsController {
-  constructor(private readonly groups: SecurityGroupsService) {}
-
-  @Get()
-  async list(@Auth() auth: AuthContext, @ListQuery() context: ListContext) {
-    const actor = readerOf(auth);
-    const request = parseListRequest(context.query, SECURITY_GROUP_LIST_SPEC, actor.isAdmin);
-    const { views, page } = await this.groups.list(actor, request);
-    return collectionBody('security_groups', views, page, request, context);
-  }
-
-  @Get(':id')
-  async get(@Auth() auth: AuthContext, @Param('id') id: string, @FieldsQuery() fields?: string[]) {
-    return { security_group: selectFields(await this.groups.get(readerOf(auth), id), fields) };
-  }
-
-  @Post()
-  @HttpCode(201)
-  async create(@Auth() auth: AuthContext, @Body() body: unknown) {
-    const input = parseResourceBody('security_group', securityGroupCreateSchema, body);
-    return { security_group: await this.groups.create(memberOf(auth), input) };
-  }
-
-  @Put(':id')
-  async update(
-    @Auth() auth: AuthContext,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @IfMatchRevision() ifMatch?: number,
-  ) {
-    const input = parseResourceBody('security_group', securityGroupUpdateSchema, body);
-    return { security_group: await this.groups.update(memberOf(auth), id, input, ifMatch) };
-  }
-
-  @Delete(':id')
-  @HttpCode(204)
-  async delete(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
-    await this.groups.delete(memberOf(auth), id);
-  }
-}
+export class SecurityGroupsController extends ResourceController({
+  resource: 'security_group',
+  service: SecurityGroupsService,
+  listSpec: SECURITY_GROUP_LIST_SPEC,
+  createSchema: securityGroupCreateSchema,
+  updateSchema: securityGroupUpdateSchema,
+}) {}
 
 @Controller('v2.0/security-group-rules')
 export class SecurityGroupRulesController {
